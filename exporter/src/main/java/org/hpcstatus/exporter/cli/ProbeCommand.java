@@ -1,0 +1,73 @@
+package org.hpcstatus.exporter.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.hpcstatus.exporter.Collectors;
+import org.hpcstatus.exporter.Exporter;
+import org.hpcstatus.exporter.config.Config;
+import org.hpcstatus.exporter.config.Durations;
+import org.hpcstatus.exporter.core.CommandException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Checks the environment: Slurm binaries, controller reachability, versions, and each collector once. */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+    description = "Check the environment and what each collector would do; exits 1 if Slurm is absent.")
+public final class ProbeCommand implements Callable<Integer> {
+
+  @Mixin
+  CommonOptions options;
+
+  @Override
+  public Integer call() {
+    Config config = options.load();
+    PrintStream out = System.out;
+    boolean slurmOk = true;
+    try (Exporter exporter = new Exporter(config)) {
+      out.println("hpc-status-exporter " + exporter.self().version());
+      out.println("== Slurm binaries");
+      for (String bin : List.of("scontrol", "sinfo", "squeue", "sdiag", "sshare", "sacct")) {
+        var p = exporter.runner().locate(bin);
+        out.printf("  %-9s %s%n", bin, p.map(Object::toString).orElse("NOT FOUND"));
+        if (p.isEmpty() && bin.equals("scontrol")) {
+          slurmOk = false;
+        }
+      }
+      if (slurmOk) {
+        out.println("== Controller");
+        try {
+          var v = exporter.runner().run("scontrol --version", List.of("scontrol", "--version"), false);
+          out.println("  version: " + v.stdout().strip());
+          var ping = exporter.runner().run("scontrol ping", List.of("scontrol", "ping"), true);
+          ping.stdout().lines().forEach(l -> out.println("  " + l));
+          if (!ping.stdout().contains("is UP")) {
+            slurmOk = false;
+          }
+        } catch (CommandException e) {
+          out.println("  FAILED: " + e.getMessage());
+          slurmOk = false;
+        }
+        out.println("  cluster label: " + exporter.cluster());
+      }
+      out.println("== Collectors (name, enabled, interval, command, result of one run)");
+      Map<String, Boolean> enabled = new java.util.HashMap<>();
+      Collectors.enabled(config).forEach(s -> enabled.put(s.collector().name(), true));
+      exporter.poller().runAllOnce();
+      Map<String, String> status = exporter.status();
+      for (Collectors.Entry e : Collectors.TABLE) {
+        boolean on = enabled.containsKey(e.name());
+        Config.CollectorSettings s = config.collectors().get(e.name());
+        String interval = Durations.format(s != null && s.interval() != null ? s.interval() : e.defaultInterval());
+        out.printf("  %-13s %-8s every %-5s %-45s %s%n", e.name(), on ? "enabled" : "disabled", interval,
+            e.source(), on ? status.get(e.name()) : "-");
+      }
+    }
+    if (!slurmOk) {
+      System.err.println("probe: Slurm is not usable here (scontrol missing or controller not answering)");
+      return 1;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,65 @@
+package org.hpcstatus.exporter.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The exporter's configuration (YAML, snake_case keys). Every field has a default, so an empty file —
+ * or no file — gives a working exporter. See docs/configuration.md.
+ */
+public record Config(
+    String cluster,
+    Web web,
+    Slurm slurm,
+    Map<String, CollectorSettings> collectors,
+    Jobs jobs) {
+
+  public Config {
+    cluster = cluster == null ? "" : cluster;
+    web = web == null ? new Web(null) : web;
+    slurm = slurm == null ? new Slurm(null, null, null) : slurm;
+    collectors = collectors == null ? Map.of() : new LinkedHashMap<>(collectors);
+    jobs = jobs == null ? new Jobs(null, null, null) : jobs;
+  }
+
+  public static Config defaults() {
+    return new Config(null, null, null, null, null);
+  }
+
+  /** Web server. */
+  public record Web(@JsonProperty("listen_address") String listenAddress) {
+    public Web {
+      listenAddress = listenAddress == null ? ":9850" : listenAddress;
+    }
+  }
+
+  /** How Slurm's commands are run. */
+  public record Slurm(
+      @JsonProperty("bin_dir") String binDir,
+      @JsonProperty("command_timeout") Duration commandTimeout,
+      @JsonProperty("max_output_bytes") Long maxOutputBytes) {
+    public Slurm {
+      binDir = binDir == null || binDir.isBlank() ? null : binDir;
+      commandTimeout = commandTimeout == null ? Duration.ofSeconds(10) : commandTimeout;
+      maxOutputBytes = maxOutputBytes == null ? 256L * 1024 * 1024 : maxOutputBytes;
+    }
+  }
+
+  /** Per-collector switch and poll interval; absent fields take the collector table's defaults. */
+  public record CollectorSettings(Boolean enabled, Duration interval) {}
+
+  /** Cardinality limits for per-user / per-account job series. */
+  public record Jobs(
+      @JsonProperty("top_users") Integer topUsers,
+      @JsonProperty("top_accounts") Integer topAccounts,
+      @JsonProperty("exclude_users") List<String> excludeUsers) {
+    public Jobs {
+      topUsers = topUsers == null ? 50 : topUsers;
+      topAccounts = topAccounts == null ? 50 : topAccounts;
+      excludeUsers = excludeUsers == null ? List.of() : List.copyOf(excludeUsers);
+    }
+  }
+}

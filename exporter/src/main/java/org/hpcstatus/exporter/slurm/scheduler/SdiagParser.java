@@ -109,7 +109,7 @@ public final class SdiagParser {
       }
     }
     if (!sawAnything && !output.isBlank()) {
-      errors.add("no sdiag data recognised", output.length() > 80 ? output.substring(0, 80) : output);
+      errors.fatal("no sdiag data recognised", output.length() > 80 ? output.substring(0, 80) : output);
     }
     return Parsed.of(new Sdiag(general, main, backfill, byType, byUser, dataSince, bfLast), errors);
   }

@@ -44,9 +44,10 @@ capture scontrol-show-nodes scontrol -o show nodes
 capture scontrol-show-nodes-detail scontrol -d -o show nodes
 # 3
 capture scontrol-show-partitions scontrol -o show partitions
-# 4  `Field:|` = no padding (width 0) and "|" as the column suffix, so each line is
-#    JobID|ArrayJobID|...|Name  with a trailing "|"-free last field; works as-is on 22.05.
-capture squeue squeue -a -r -h -O "JobID:|,ArrayJobID:|,UserName:|,Account:|,Partition:|,StateCompact:|,Reason:|,NumCPUs:|,NumNodes:|,tres-alloc:|,tres-per-node:|,tres-per-job:|,QOS:|,SubmitTime:|,StartTime:|,Name:"
+# 4  the exporter's own squeue format (SqueueParser.FORMAT): `Field:|` = no padding (width 0) and "|" as
+#    the column suffix. JobArrayID comes first because with -r every pending element of an array prints
+#    the *same* JobID (the array's id); JobArrayID is unique (85_1, 123+0).
+capture squeue squeue -a -r -h -O "JobArrayID:|,JobID:|,UserName:|,Account:|,Partition:|,StateCompact:|,Reason:|,NumCPUs:|,NumNodes:|,tres-alloc:|,tres-per-node:|,tres-per-job:|,QOS:|,SubmitTime:|,StartTime:|,Name:"
 # 4b (extra, not in the plan) same, plus ArrayTaskID and NodeList: with -r every pending element of an
 #    array prints the *same* JobID (the array's id), so JobID alone is not unique; and NodeList is the only
 #    place the long node name shows up in squeue.

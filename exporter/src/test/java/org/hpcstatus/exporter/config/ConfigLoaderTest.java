@@ -64,6 +64,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theExampleConfigLoadsAndEqualsTheDefaults() throws Exception {
+    java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath();
+    while (!java.nio.file.Files.exists(p.resolve("config/example.yaml"))) {
+      p = p.getParent();
+    }
+    Config example = ConfigLoader.load(p.resolve("config/example.yaml"));
+    Config defaults = Config.defaults();
+    assertThat(example.web()).isEqualTo(defaults.web());
+    assertThat(example.slurm()).isEqualTo(defaults.slurm());
+    assertThat(example.jobs()).isEqualTo(defaults.jobs());
+    assertThat(Collectors.enabled(example)).extracting(s -> s.collector().name() + "@" + s.interval())
+        .isEqualTo(Collectors.enabled(defaults).stream().map(s -> s.collector().name() + "@" + s.interval()).toList());
+  }
+
+  @Test
   void durations() {
     assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
     assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));

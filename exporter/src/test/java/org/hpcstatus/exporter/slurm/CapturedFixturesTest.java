@@ -116,9 +116,21 @@ class CapturedFixturesTest {
       Map<String, Long> actual = new TreeMap<>(p.value().stream()
           .collect(Collectors.groupingBy(Job::state, Collectors.counting())));
       assertThat(actual).isEqualTo(expected);
+      assertThat(p.value()).extracting(Job::id).doesNotHaveDuplicates();
+      assertThat(p.value()).anyMatch(j -> j.id().contains("_"));
       assertThat(p.value()).anyMatch(j -> j.partitions().size() > 1);
       assertThat(p.value()).anyMatch(j -> j.gpus() > 0);
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void theCaptureScriptUsesTheExportersSqueueFormat() throws Exception {
+    java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath();
+    while (!java.nio.file.Files.exists(p.resolve("scripts/capture-fixtures.sh"))) {
+      p = p.getParent();
+    }
+    assertThat(java.nio.file.Files.readString(p.resolve("scripts/capture-fixtures.sh")))
+        .contains("capture squeue squeue -a -r -h -O \"" + SqueueParser.FORMAT + "\"");
   }
 
   @ParameterizedTest

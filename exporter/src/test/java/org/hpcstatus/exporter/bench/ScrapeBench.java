@@ -37,6 +37,7 @@ public final class ScrapeBench {
             "-d -o show nodes") cat "%1$s/nodes.txt";;
             "-o show partitions") cat "%1$s/partitions.txt";;
             "ping") echo "Slurmctld(primary) at ctl is UP";;
+            "-o show licenses") echo "No licenses configured";;
             *) echo "No reservations in the system";;
           esac""".formatted(dir));
       script(dir, "squeue", "cat \"" + dir.resolve("squeue.txt") + "\"");

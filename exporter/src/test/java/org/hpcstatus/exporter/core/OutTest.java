@@ -3,19 +3,12 @@ package org.hpcstatus.exporter.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class OutTest {
 
   static String text(Out out) throws Exception {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    PrometheusTextFormatWriter.create().write(bos, new MetricSnapshots(out.build()),
-        io.prometheus.metrics.config.EscapingScheme.ALLOW_UTF8);
-    return bos.toString(StandardCharsets.UTF_8);
+    return org.hpcstatus.exporter.slurm.Snapshots.text(out);
   }
 
   @Test

@@ -14,9 +14,13 @@ need=()
 command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 command -v curl >/dev/null || need+=(curl)
+command -v promtool >/dev/null || need+=(prometheus)   # promtool: metrics lint (later: rule tests)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
-  apt-get install -y -q "${need[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null; }
+  apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null; }
+  # the prometheus package may start its server; the tests only need promtool
+  pkill -x prometheus 2>/dev/null || true
 fi
 
 log "Slurm testbed: up"

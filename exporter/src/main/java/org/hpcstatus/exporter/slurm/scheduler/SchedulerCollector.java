@@ -21,7 +21,7 @@ public final class SchedulerCollector implements Collector {
       "slurmctld server threads in use.").polled();
   public static final MetricDef AGENT_QUEUE = MetricDef.gauge("slurm_scheduler_agent_queue_size",
       "RPCs queued in slurmctld's agent (outgoing messages to slurmd).").polled();
-  public static final MetricDef AGENT_COUNT = MetricDef.gauge("slurm_scheduler_agent_count",
+  public static final MetricDef AGENT_COUNT = MetricDef.gauge("slurm_scheduler_agents",
       "Active agent threads of slurmctld.").polled();
   public static final MetricDef AGENT_THREADS = MetricDef.gauge("slurm_scheduler_agent_threads",
       "Threads used by slurmctld's agents.").polled();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.hpcstatus.exporter.accounting.Accounting;
 import org.hpcstatus.exporter.config.Config;
 import org.hpcstatus.exporter.core.ClusterName;
 import org.hpcstatus.exporter.core.CommandException;
@@ -28,6 +29,7 @@ public final class Exporter implements AutoCloseable {
   private final ClusterName cluster;
   private final Poller poller;
   private final PrometheusRegistry registry;
+  private volatile Accounting accounting;
 
   public Exporter(Config config) {
     this(config, new PrometheusRegistry());
@@ -41,7 +43,8 @@ public final class Exporter implements AutoCloseable {
     this.cluster = new ClusterName(config.cluster(), this::lookupClusterName);
     this.poller = new Poller(Collectors.enabled(config), sources, cluster, self);
     this.registry = registry;
-    registry.register(new ExporterCollector(poller::snapshots));
+    config.accounting().validate();
+    registry.register(new ExporterCollector(poller::snapshots, this::accountingSnapshots));
   }
 
   private String lookupClusterName() {
@@ -54,9 +57,24 @@ public final class Exporter implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts background polling and, when enabled, accounting (sacct ingest). Accounting takes the state
+   * directory's lock, so it only runs in the long-lived {@code serve}, never in print-metrics or probe.
+   */
   public Exporter start() {
     poller.start();
+    Accounting a = Accounting.create(config.accounting(), cluster,
+        config.slurm().binDir() == null ? null : Path.of(config.slurm().binDir()), config.slurm().maxOutputBytes(),
+        self);
+    if (a != null) {
+      accounting = a.start();
+    }
     return this;
+  }
+
+  private List<io.prometheus.metrics.model.snapshots.MetricSnapshot> accountingSnapshots() {
+    Accounting a = accounting;
+    return a == null ? List.of() : a.snapshots();
   }
 
   public PrometheusRegistry registry() {
@@ -90,5 +108,9 @@ public final class Exporter implements AutoCloseable {
   @Override
   public void close() {
     poller.close();
+    Accounting a = accounting;
+    if (a != null) {
+      a.close();
+    }
   }
 }

@@ -47,6 +47,7 @@ public final class AccountingEngine {
   private AccountingState state;
   private SeenIds seen;
   private final List<String> lastErrors = new ArrayList<>();
+  private boolean warnedMalformed;
 
   public AccountingEngine(StateStore store, SacctSource source, AccountingConfig config, Clock clock,
                           RateLimiter limiter) throws IOException {
@@ -62,6 +63,10 @@ public final class AccountingEngine {
 
   public AccountingState state() {
     return state;
+  }
+
+  SeenIds seenForTests() {
+    return seen;
   }
 
   /** Samples of the last malformed lines (for logs). */
@@ -172,7 +177,14 @@ public final class AccountingEngine {
     String text = fetch(from, to);
     StepResult r = apply(kind, from, to, new BufferedReader(new StringReader(text)));
     if (r.malformed() > 0) {
-      LOG.warn("accounting: skipped {} malformed sacct line(s), e.g. {}", r.malformed(), lastErrors);
+      // the overlap window re-reads the same bad lines every minute: warn once, then only at debug
+      if (!warnedMalformed) {
+        LOG.warn("accounting: skipped {} malformed sacct line(s) (counted in "
+            + "hpcstatus_accounting_rows_skipped_total{reason=\"malformed\"}), e.g. {}", r.malformed(), lastErrors);
+        warnedMalformed = true;
+      } else {
+        LOG.debug("accounting: skipped {} malformed sacct line(s), e.g. {}", r.malformed(), lastErrors);
+      }
     }
     return r;
   }

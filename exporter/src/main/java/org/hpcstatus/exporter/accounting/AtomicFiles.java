@@ -14,6 +14,11 @@ final class AtomicFiles {
   private AtomicFiles() {}
 
   static void write(Path target, byte[] data) throws IOException {
+    write(target, data, null);
+  }
+
+  /** As {@link #write(Path, byte[])}; {@code beforeRename} runs after the temp file is durable (crash tests). */
+  static void write(Path target, byte[] data, Runnable beforeRename) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -23,6 +28,9 @@ final class AtomicFiles {
         ch.write(b);
       }
       ch.force(true);
+    }
+    if (beforeRename != null) {
+      beforeRename.run();
     }
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -49,6 +49,16 @@ public final class StateStore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  /**
+   * Test hook, called with a stage name ({@code bitmaps-written}, {@code state-temp-written}) inside every
+   * commit, so a crash test can kill the process at a known point of a write. Null in production.
+   */
+  static volatile java.util.function.Consumer<String> commitHook;
+
+  static ObjectMapper json() {
+    return JSON;
+  }
+
   private final Path dir;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -183,10 +193,15 @@ public final class StateStore implements AutoCloseable {
   void commit(AccountingState st, SeenIds seen) throws IOException {
     st.generation++;
     Map<String, String> files = seen.writeDirty(st.generation);
+    java.util.function.Consumer<String> hook = commitHook;
+    if (hook != null) {
+      hook.accept("bitmaps-written");
+    }
     Map<String, String> previous = st.seenFiles;
     st.seenFiles = files;
     try {
-      AtomicFiles.write(dir.resolve(STATE), JSON.writeValueAsBytes(st));
+      AtomicFiles.write(dir.resolve(STATE), JSON.writeValueAsBytes(st),
+          hook == null ? null : () -> hook.accept("state-temp-written"));
     } catch (IOException | RuntimeException e) {
       st.seenFiles = previous;
       st.generation--;

@@ -10,14 +10,16 @@ import org.hpcstatus.exporter.core.Out;
 /**
  * Accounting's metric catalog and the pure function from {@link AccountingState} to snapshots.
  *
- * <p>The windowed leaderboard gauges are named {@code slurm_user_windowed_*}: a gauge called
- * {@code slurm_user_cpu_seconds} next to the counter {@code slurm_user_cpu_seconds_total} would be the
- * same metric family name in OpenMetrics (and client_java rejects the pair).
+ * <p>Names avoid family clashes: a gauge {@code slurm_user_cpu_seconds} next to the counter
+ * {@code slurm_user_cpu_seconds_total} is one family name in OpenMetrics, so the windowed leaderboard
+ * gauges are {@code slurm_user_windowed_*}; and the jobs collector already owns the gauge
+ * {@code slurm_user_jobs} (queued/running jobs), so the finished-job counter is
+ * {@code slurm_user_jobs_finished_total} rather than {@code slurm_user_jobs_total}.
  */
 public final class AccountingMetrics {
   private AccountingMetrics() {}
 
-  public static final MetricDef USER_JOBS = MetricDef.counter("slurm_user_jobs_total",
+  public static final MetricDef USER_JOBS = MetricDef.counter("slurm_user_jobs_finished_total",
       "Finished jobs per user, account and end state (exact, from sacct; users below min_jobs, beyond top_users "
           + "or opted out are summed as user=\"other\").", "user", "account", "state");
   public static final MetricDef USER_CPU = MetricDef.counter("slurm_user_cpu_seconds_total",

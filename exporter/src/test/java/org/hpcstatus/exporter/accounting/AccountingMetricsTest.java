@@ -69,8 +69,8 @@ class AccountingMetricsTest {
     assertThat(cpu).containsOnlyKeys("alice", "other");
     assertThat(cpu.get("alice")).isEqualTo(5 * 400.0);
     assertThat(cpu.get("other")).isEqualTo(2 * 100.0 + 4 * 10.0);
-    assertThat(sumBy(text, "slurm_user_jobs_total", "user")).containsEntry("other", 6.0).containsEntry("alice", 5.0);
-    assertThat(text).contains("slurm_user_jobs_total{account=\"chemistry\",cluster=\"testbed\",state=\"timeout\",user=\"other\"} 4.0");
+    assertThat(sumBy(text, "slurm_user_jobs_finished_total", "user")).containsEntry("other", 6.0).containsEntry("alice", 5.0);
+    assertThat(text).contains("slurm_user_jobs_finished_total{account=\"chemistry\",cluster=\"testbed\",state=\"timeout\",user=\"other\"} 4.0");
     assertThat(text).doesNotContain("bob").doesNotContain("carol");
     assertThat(sumBy(text, "slurm_jobs_finished_total", "state"))
         .containsEntry("completed", 6.0).containsEntry("failed", 1.0).containsEntry("timeout", 4.0);

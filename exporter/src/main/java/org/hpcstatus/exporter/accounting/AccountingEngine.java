@@ -1,8 +1,7 @@
 package org.hpcstatus.exporter.accounting;
 
-import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -151,7 +150,7 @@ public final class AccountingEngine {
     RoaringBitmap b = new RoaringBitmap();
     long[] rows = new long[1];
     String text = fetch(from, Math.max(from, limit));
-    parser.parse(new BufferedReader(new StringReader(text)), rec -> {
+    parser.parse(text, rec -> {
       rows[0]++;
       if (rec.end() >= from && rec.end() < monthEnd && rec.end() <= limit) {
         b.add((int) rec.jobIdRaw());
@@ -175,7 +174,8 @@ public final class AccountingEngine {
 
   private StepResult ingest(Kind kind, long from, long to) throws CommandException, IOException, InterruptedException {
     String text = fetch(from, to);
-    StepResult r = apply(kind, from, to, new BufferedReader(new StringReader(text)));
+    StepResult r = apply(kind, from, to,
+        new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     if (r.malformed() > 0) {
       // the overlap window re-reads the same bad lines every minute: warn once, then only at debug
       if (!warnedMalformed) {
@@ -190,7 +190,7 @@ public final class AccountingEngine {
   }
 
   /** Parses and counts sacct output (dedupe included); no sacct call and no commit. */
-  StepResult apply(Kind kind, long from, long to, BufferedReader in) {
+  StepResult apply(Kind kind, long from, long to, InputStream in) throws IOException {
     long[] counted = new long[2];
     SacctParser.Counts c = parser.parse(in, rec -> {
       try {

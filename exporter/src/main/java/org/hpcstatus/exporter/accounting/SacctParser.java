@@ -1,9 +1,11 @@
 package org.hpcstatus.exporter.accounting;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,113 +73,182 @@ public final class SacctParser {
   }
 
   private final int[] cuts = new int[FIELDS + 1];
+  private final Interner strings = new Interner();
 
   /** Parses every line of {@code text}. */
   public static Parsed<List<JobRecord>> parse(String text) {
     List<JobRecord> out = new ArrayList<>();
-    Counts c = new SacctParser().parse(new BufferedReader(new StringReader(text)), out::add);
+    Counts c = new SacctParser().parse(text, out::add);
     return Parsed.of(out, c.errors);
   }
 
-  /** Streams records to {@code sink}; never throws on bad input. */
-  public Counts parse(BufferedReader in, Consumer<JobRecord> sink) {
-    Counts c = new Counts();
+  /** Streams the records of {@code text} to {@code sink}; never throws on bad input. */
+  public Counts parse(String text, Consumer<JobRecord> sink) {
     try {
-      String line;
-      while ((line = in.readLine()) != null) {
-        parseLine(line, sink, c);
-      }
+      return parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), sink);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Streams the records of UTF-8 sacct output to {@code sink}, line by line over a reused byte buffer
+   * (memory does not grow with the input); never throws on bad input.
+   */
+  public Counts parse(InputStream in, Consumer<JobRecord> sink) throws IOException {
+    Counts c = new Counts();
+    byte[] buf = new byte[1 << 20];
+    int len = 0;
+    int lineStart = 0;
+    int scan = 0;
+    int pipes = 0;
+    cuts[0] = -1;
+    while (true) {
+      int n = in.read(buf, len, buf.length - len);
+      if (n < 0) {
+        break;
+      }
+      len += n;
+      // one pass over the bytes finds both the line ends and the field separators
+      for (int i = scan; i < len; i++) {
+        byte x = buf[i];
+        if (x == '|') {
+          if (pipes < FIELDS) {
+            if (++pipes < FIELDS) {
+              cuts[pipes] = i;
+            }
+          }
+        } else if (x == '\n') {
+          parseScanned(buf, lineStart, i, pipes, sink, c);
+          lineStart = i + 1;
+          pipes = 0;
+          cuts[0] = i;
+        }
+      }
+      if (lineStart == 0 && len == buf.length) {
+        buf = Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
+        scan = len;
+      } else {
+        // move the partial last line to the front and rescan it (it is short)
+        System.arraycopy(buf, lineStart, buf, 0, len - lineStart);
+        len -= lineStart;
+        lineStart = 0;
+        pipes = 0;
+        cuts[0] = -1;
+        scan = 0;
+        for (int i = 0; i < len; i++) {
+          if (buf[i] == '|' && pipes < FIELDS && ++pipes < FIELDS) {
+            cuts[pipes] = i;
+          }
+        }
+        scan = len;
+      }
+    }
+    if (len > 0) {
+      parseScanned(buf, 0, len, pipes, sink, c);
     }
     return c;
   }
 
-  /** Parses one line into {@code sink} (or counts why not). */
-  public void parseLine(String line, Consumer<JobRecord> sink, Counts c) {
-    if (line.isEmpty() || line.isBlank()) {
-      return;
-    }
+  /** Parses one line (bytes {@code [from, to)}, without the newline) into {@code sink}, or counts why not. */
+  void parseLine(byte[] b, int from, int to, Consumer<JobRecord> sink, Counts c) {
     int n = 0;
-    cuts[0] = -1;
-    int len = line.length();
-    for (int i = 0; i < len; i++) {
-      if (line.charAt(i) == '|') {
-        if (++n >= FIELDS) {
-          break;
-        }
+    cuts[0] = from - 1;
+    for (int i = from; i < to; i++) {
+      if (b[i] == '|' && n < FIELDS && ++n < FIELDS) {
         cuts[n] = i;
       }
     }
-    if (n != FIELDS - 1) {
-      c.errors.add("expected " + FIELDS + " fields", line);
+    parseScanned(b, from, to, n, sink, c);
+  }
+
+  /** {@code cuts[1..pipes]} hold the separator positions of the line {@code [from, to)}. */
+  private void parseScanned(byte[] b, int from, int to, int n, Consumer<JobRecord> sink, Counts c) {
+    if (to > from && b[to - 1] == '\r') {
+      to--;
+    }
+    boolean blank = true;
+    for (int i = from; i < to && blank; i++) {
+      blank = b[i] == ' ' || b[i] == '\t' || b[i] == '\r';
+    }
+    if (blank) {
       return;
     }
-    cuts[FIELDS] = len;
+    if (n != FIELDS - 1) {
+      c.errors.add("expected " + FIELDS + " fields", text(b, from, to));
+      return;
+    }
+    cuts[FIELDS] = to;
     // steps: JobIDRaw "123.batch", "123.extern", "123.0"
     int idStart = cuts[F_JOBIDRAW] + 1;
     int idEnd = cuts[F_JOBIDRAW + 1];
     for (int i = idStart; i < idEnd; i++) {
-      if (line.charAt(i) == '.') {
+      if (b[i] == '.') {
         c.steps++;
         return;
       }
     }
-    long id = digits(line, idStart, idEnd);
+    long id = digits(b, idStart, idEnd);
     if (id < 0 || id > 0xFFFF_FFFFL) {
-      c.errors.add("bad JobIDRaw", line);
+      c.errors.add("bad JobIDRaw", text(b, from, to));
       return;
     }
-    JobState state = JobState.parse(field(line, F_STATE));
+    JobState state = JobState.parse(field(b, F_STATE));
     if (state == null) {
       c.notFinished++;
       return;
     }
-    long end = time(line, F_END);
+    long end = time(b, F_END);
     if (end < 0) {
-      c.errors.add("finished job without End", line);
+      c.errors.add("finished job without End", text(b, from, to));
       return;
     }
-    long elapsed = digits(line, cuts[F_ELAPSED] + 1, cuts[F_ELAPSED + 1]);
-    long cpus = digits(line, cuts[F_CPUS] + 1, cuts[F_CPUS + 1]);
+    long elapsed = digits(b, cuts[F_ELAPSED] + 1, cuts[F_ELAPSED + 1]);
+    long cpus = digits(b, cuts[F_CPUS] + 1, cuts[F_CPUS + 1]);
     if (elapsed < 0 || cpus < 0) {
-      c.errors.add("bad ElapsedRaw/AllocCPUS", line);
+      c.errors.add("bad ElapsedRaw/AllocCPUS", text(b, from, to));
       return;
     }
-    long submit = time(line, F_SUBMIT);
-    long start = time(line, F_START);
-    String tres = field(line, F_TRES);
-    long gpus = tres.contains("gres/gpu") ? SlurmValues.gpus(SlurmValues.tres(tres)) : 0;
-    long mem = allocatedMemory(tres);
+    long submit = time(b, F_SUBMIT);
+    long start = time(b, F_START);
+    int tFrom = cuts[F_TRES] + 1;
+    int tTo = cuts[F_TRES + 1];
+    long gpus = gpus(b, tFrom, tTo);
+    long mem = allocatedMemory(b, tFrom, tTo);
     if (mem < 0) {
-      mem = requestedMemory(field(line, F_REQMEM), cpus, digits(line, cuts[F_NNODES] + 1, cuts[F_NNODES + 1]));
+      mem = requestedMemory(text(b, cuts[F_REQMEM] + 1, cuts[F_REQMEM + 1]), cpus,
+          digits(b, cuts[F_NNODES] + 1, cuts[F_NNODES + 1]));
     }
-    String user = field(line, F_USER);
+    String user = field(b, F_USER);
     if (user.isEmpty()) {
       user = "unknown";
     }
     c.jobs++;
-    sink.accept(new JobRecord(id, field(line, F_JOBID), user, orNone(field(line, F_ACCOUNT)),
-        orNone(field(line, F_PARTITION)), orNone(field(line, F_QOS)), state, submit, start, end, elapsed, cpus,
-        gpus, Math.max(0, mem)));
+    sink.accept(new JobRecord(id, new String(b, cuts[F_JOBID] + 1, cuts[F_JOBID + 1] - cuts[F_JOBID] - 1,
+        StandardCharsets.ISO_8859_1), user, orNone(field(b, F_ACCOUNT)), orNone(field(b, F_PARTITION)),
+        orNone(field(b, F_QOS)), state, submit, start, end, elapsed, cpus, gpus, Math.max(0, mem)));
   }
 
   private static String orNone(String s) {
     return s.isEmpty() ? "none" : s;
   }
 
-  private String field(String line, int f) {
-    return line.substring(cuts[f] + 1, cuts[f + 1]);
+  private static String text(byte[] b, int from, int to) {
+    return new String(b, from, Math.max(0, to - from), StandardCharsets.UTF_8);
+  }
+
+  private String field(byte[] b, int f) {
+    return strings.get(b, cuts[f] + 1, cuts[f + 1]);
   }
 
   /** Non-negative decimal integer in {@code [from, to)}, or -1. */
-  private static long digits(String s, int from, int to) {
+  static long digits(byte[] s, int from, int to) {
     if (from >= to || to - from > 18) {
       return -1;
     }
     long v = 0;
     for (int i = from; i < to; i++) {
-      int d = s.charAt(i) - '0';
+      int d = s[i] - '0';
       if (d < 0 || d > 9) {
         return -1;
       }
@@ -186,21 +257,36 @@ public final class SacctParser {
     return v;
   }
 
-  private long time(String line, int f) {
+  private final byte[] lastDate = new byte[10];
+  private long lastDays = Long.MIN_VALUE;
+
+  private long time(byte[] b, int f) {
     int from = cuts[f] + 1;
     int to = cuts[f + 1];
-    long t = fastTimestamp(line, from, to);
+    // consecutive timestamps mostly share the date: reuse its day number
+    if (to - from == 19 && lastDays != Long.MIN_VALUE && b[from + 10] == 'T' && b[from + 13] == ':'
+        && b[from + 16] == ':' && Arrays.equals(b, from, from + 10, lastDate, 0, 10)) {
+      long h = digits(b, from + 11, from + 13);
+      long mi = digits(b, from + 14, from + 16);
+      long se = digits(b, from + 17, from + 19);
+      if (h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59) {
+        return lastDays * 86400 + h * 3600 + mi * 60 + se;
+      }
+    }
+    long t = fastTimestamp(b, from, to);
     if (t != Long.MIN_VALUE) {
+      System.arraycopy(b, from, lastDate, 0, 10);
+      lastDays = Math.floorDiv(t, 86400L);
       return t;
     }
-    Long slow = SlurmValues.timestamp(line.substring(from, to));
+    Long slow = SlurmValues.timestamp(text(b, from, to));
     return slow == null ? -1 : slow;
   }
 
   /** {@code YYYY-MM-DDTHH:MM:SS} (UTC) to epoch seconds, or {@code Long.MIN_VALUE} if not exactly that shape. */
-  static long fastTimestamp(String s, int from, int to) {
-    if (to - from != 19 || s.charAt(from + 4) != '-' || s.charAt(from + 7) != '-' || s.charAt(from + 10) != 'T'
-        || s.charAt(from + 13) != ':' || s.charAt(from + 16) != ':') {
+  static long fastTimestamp(byte[] s, int from, int to) {
+    if (to - from != 19 || s[from + 4] != '-' || s[from + 7] != '-' || s[from + 10] != 'T'
+        || s[from + 13] != ':' || s[from + 16] != ':') {
       return Long.MIN_VALUE;
     }
     long y = digits(s, from, from + 4);
@@ -225,16 +311,85 @@ public final class SacctParser {
     return era * 146097 + doe - 719468;
   }
 
+  private static final byte[] GPU = "gres/gpu".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MEM = "mem=".getBytes(StandardCharsets.US_ASCII);
+
+  /** Index of the TRES item starting with {@code key} in {@code [from, to)}, or -1. */
+  private static int item(byte[] b, int from, int to, byte[] key, int searchFrom) {
+    for (int i = searchFrom; i + key.length <= to; i++) {
+      if ((i == from || b[i - 1] == ',') && Arrays.equals(b, i, i + key.length, key, 0, key.length)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * GPUs in AllocTRES, same rule as {@link SlurmValues#gpus}: the untyped {@code gres/gpu=N} wins, typed
+   * {@code gres/gpu:TYPE=N} are summed only without it. Unusual values (suffixes) go through
+   * {@link SlurmValues} itself.
+   */
+  static long gpus(byte[] b, int from, int to) {
+    int i = item(b, from, to, GPU, from);
+    if (i < 0) {
+      return 0;
+    }
+    long typed = 0;
+    while (i >= 0) {
+      int k = i + GPU.length;
+      if (k < to && (b[k] == '=' || b[k] == ':')) {
+        int eq = k;
+        while (eq < to && b[eq] != '=' && b[eq] != ',') {
+          eq++;
+        }
+        int end = eq;
+        while (end < to && b[end] != ',') {
+          end++;
+        }
+        long v = eq < to && b[eq] == '=' ? digits(b, eq + 1, end) : -1;
+        if (v < 0) {
+          return SlurmValues.gpus(SlurmValues.tres(text(b, from, to)));
+        }
+        if (b[k] == '=') {
+          return v;
+        }
+        typed += v;
+      }
+      i = item(b, from, to, GPU, i + 1);
+    }
+    return typed;
+  }
+
   /** {@code mem=} of AllocTRES in bytes, or -1 if absent. */
-  static long allocatedMemory(String tres) {
-    int i = tres.startsWith("mem=") ? 0 : tres.indexOf(",mem=");
+  static long allocatedMemory(byte[] b, int from, int to) {
+    int i = item(b, from, to, MEM, from);
     if (i < 0) {
       return -1;
     }
-    int from = i == 0 ? 4 : i + 5;
-    int to = tres.indexOf(',', from);
-    Long b = SlurmValues.memoryBytes(tres.substring(from, to < 0 ? tres.length() : to));
-    return b == null ? -1 : b;
+    int v = i + MEM.length;
+    int end = v;
+    while (end < to && b[end] != ',') {
+      end++;
+    }
+    // common case: integer + binary unit
+    int last = end - 1;
+    if (last >= v) {
+      long n = digits(b, v, b[last] >= '0' && b[last] <= '9' ? end : last);
+      if (n >= 0) {
+        long mult = switch (b[last]) {
+          case 'K', 'k' -> 1L << 10;
+          case 'G', 'g' -> 1L << 30;
+          case 'T', 't' -> 1L << 40;
+          case 'P', 'p' -> 1L << 50;
+          default -> b[last] >= '0' && b[last] <= '9' || b[last] == 'M' || b[last] == 'm' ? 1L << 20 : -1;
+        };
+        if (mult > 0) {
+          return n * mult;
+        }
+      }
+    }
+    Long bytes = SlurmValues.memoryBytes(text(b, v, end));
+    return bytes == null ? -1 : bytes;
   }
 
   /**

@@ -2,10 +2,8 @@ package org.hpcstatus.exporter.accounting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -58,7 +56,7 @@ class SacctParserTest {
       String jobsOnly = fixture(pair[0]);
       String withSteps = fixture(pair[1]);
       long stepLines = withSteps.lines().filter(l -> l.split("\\|", -1)[0].contains(".")).count();
-      SacctParser.Counts c = new SacctParser().parse(new BufferedReader(new StringReader(withSteps)), j -> { });
+      SacctParser.Counts c = new SacctParser().parse(withSteps, j -> { });
       assertThat(stepLines).as(pair[1] + " has step lines").isPositive();
       assertThat(c.steps).isEqualTo(stepLines);
       assertThat(c.malformed()).isZero();
@@ -152,6 +150,30 @@ class SacctParserTest {
   }
 
   @Test
+  void bytePathsAgreeWithSlurmValuesOnUnusualTres() {
+    String pre = "1|1|c|u|a|gpu|normal|COMPLETED|0:0|2026-01-01T00:00:00|2026-01-01T00:00:00|2026-01-01T00:00:10|10|1|1|1G|";
+    for (String tres : List.of("cpu=1,mem=1.5G", "cpu=1,mem=2048K", "cpu=1,mem=3T", "cpu=1,mem=700",
+        "cpu=1,gres/gpu=2K", "mem=4G,gres/gpu:a100=1,gres/gpu:v100=2", "gres/gpu:a100=1,gres/gpu=1,mem=500M")) {
+      JobRecord j = one(pre + tres + "|n");
+      var map = org.hpcstatus.exporter.slurm.common.SlurmValues.tres(tres);
+      assertThat(j.gpus()).as(tres).isEqualTo(org.hpcstatus.exporter.slurm.common.SlurmValues.gpus(map));
+      Long mem = org.hpcstatus.exporter.slurm.common.SlurmValues.memoryBytes(map.get("mem"));
+      assertThat(j.memoryBytes()).as(tres).isEqualTo(mem == null ? 1024L * 1024 * 1024 : mem);
+    }
+  }
+
+  @Test
+  void crlfLinesAndLinesLongerThanTheReadBuffer() {
+    String longNode = "n".repeat(3 << 20);
+    Parsed<List<JobRecord>> p = SacctParser.parse(
+        "1|1|c|u|a|p|normal|COMPLETED|0:0|2026-01-01T00:00:00|2026-01-01T00:00:00|2026-01-01T00:00:10|10|1|1|1G|cpu=1|n\r\n"
+        + "2|2|c|u|a|p|normal|COMPLETED|0:0|2026-01-01T00:00:00|2026-01-01T00:00:00|2026-01-01T00:00:10|10|1|1|1G|cpu=1|"
+        + longNode + "\n3|3|c|u|a|p|normal|COMPLETED|0:0|2026-01-01T00:00:00|2026-01-01T00:00:00|2026-01-01T00:00:10|10|1|1|1G|cpu=1|n");
+    assertThat(p.errors()).isZero();
+    assertThat(p.value()).extracting(JobRecord::jobIdRaw).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
   void unicodeAndLongUserNames() {
     String longName = "u" + "x".repeat(100);
     for (String user : List.of("jürgen", "用户", longName)) {
@@ -178,8 +200,8 @@ class SacctParserTest {
 
   @Test
   void runningJobsAreNotFinished() {
-    SacctParser.Counts c = new SacctParser().parse(new BufferedReader(new StringReader(
-        "9|9|c|u|a|p|normal|RUNNING|0:0|2026-01-01T00:00:00|2026-01-01T00:00:00|Unknown|10|1|1|1G|cpu=1|n\n")),
+    SacctParser.Counts c = new SacctParser().parse(
+        "9|9|c|u|a|p|normal|RUNNING|0:0|2026-01-01T00:00:00|2026-01-01T00:00:00|Unknown|10|1|1|1G|cpu=1|n\n",
         j -> { });
     assertThat(c.notFinished).isEqualTo(1);
     assertThat(c.malformed()).isZero();
@@ -192,11 +214,13 @@ class SacctParserTest {
       long epoch = (long) (r.nextDouble() * 5_000_000_000L) - 1_000_000_000L;
       String s = LocalDateTime.ofEpochSecond(epoch, 0, java.time.ZoneOffset.UTC).format(SyntheticSacct.TS);
       if (s.length() == 19) {
-        assertThat(SacctParser.fastTimestamp(s, 0, s.length())).as(s).isEqualTo(epoch);
+        assertThat(SacctParser.fastTimestamp(s.getBytes(StandardCharsets.US_ASCII), 0, s.length())).as(s)
+            .isEqualTo(epoch);
       }
     }
-    assertThat(SacctParser.fastTimestamp("2026-13-01T00:00:00", 0, 19)).isEqualTo(Long.MIN_VALUE);
-    assertThat(SacctParser.fastTimestamp("Unknown", 0, 7)).isEqualTo(Long.MIN_VALUE);
+    assertThat(SacctParser.fastTimestamp("2026-13-01T00:00:00".getBytes(StandardCharsets.US_ASCII), 0, 19))
+        .isEqualTo(Long.MIN_VALUE);
+    assertThat(SacctParser.fastTimestamp("Unknown".getBytes(StandardCharsets.US_ASCII), 0, 7)).isEqualTo(Long.MIN_VALUE);
   }
 
   @Test
@@ -204,7 +228,7 @@ class SacctParserTest {
     SyntheticSacct s = SyntheticSacct.generate(7, 20_000, SyntheticSacct.epoch("2026-01-01"),
         SyntheticSacct.epoch("2026-03-01"));
     List<JobRecord> jobs = new ArrayList<>();
-    SacctParser.Counts c = new SacctParser().parse(new BufferedReader(new StringReader(s.text())), jobs::add);
+    SacctParser.Counts c = new SacctParser().parse(s.text(), jobs::add);
     assertThat(c.jobs).isEqualTo(s.jobs).isEqualTo(20_000);
     assertThat(c.steps).isEqualTo(s.steps);
     assertThat(c.malformed()).isEqualTo(s.malformed).isPositive();

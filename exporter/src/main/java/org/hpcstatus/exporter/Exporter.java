@@ -29,6 +29,7 @@ public final class Exporter implements AutoCloseable {
   private final ClusterName cluster;
   private final Poller poller;
   private final PrometheusRegistry registry;
+  private final ExporterCollector collector;
   private volatile Accounting accounting;
 
   public Exporter(Config config) {
@@ -44,7 +45,8 @@ public final class Exporter implements AutoCloseable {
     this.poller = new Poller(Collectors.enabled(config), sources, cluster, self);
     this.registry = registry;
     config.accounting().validate();
-    registry.register(new ExporterCollector(poller::snapshots, this::accountingSnapshots));
+    this.collector = new ExporterCollector(new ExporterCollector.Part(poller::snapshots, poller::generation));
+    registry.register(collector);
   }
 
   private String lookupClusterName() {
@@ -68,17 +70,51 @@ public final class Exporter implements AutoCloseable {
         self);
     if (a != null) {
       accounting = a.start();
+      collector.add(new ExporterCollector.Part(a::snapshots, a::generation));
     }
     return this;
   }
 
-  private List<io.prometheus.metrics.model.snapshots.MetricSnapshot> accountingSnapshots() {
-    Accounting a = accounting;
-    return a == null ? List.of() : a.snapshots();
-  }
-
   public PrometheusRegistry registry() {
     return registry;
+  }
+
+  /** The registry's single collector; other parts (health checks, accounting) add themselves here. */
+  public ExporterCollector collector() {
+    return collector;
+  }
+
+  /**
+   * Starts the HTTP server: {@code /metrics} from the encoded-exposition cache, {@code /} a status page,
+   * {@code /-/healthy} (client_java). {@code host} null binds all interfaces; port 0 picks a free one.
+   */
+  public io.prometheus.metrics.exporter.httpserver.HTTPServer serve(String host, int port) throws java.io.IOException {
+    // without TCP_NODELAY the JDK server's header and body writes meet the client's delayed ACK: +40 ms
+    // per scrape of a small body (measured). Read once, when the JDK's HTTP server is first used.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    var metrics = new org.hpcstatus.exporter.core.MetricsEndpoint(registry, collector);
+    // client_java's own handler moves aside: /metrics is served from the cache
+    var b = io.prometheus.metrics.exporter.httpserver.HTTPServer.builder().port(port).registry(registry)
+        .metricsHandlerPath("/metrics-uncached")
+        .defaultHandler(ex -> {
+          String path = ex.getRequestURI().getPath();
+          if (path.equals("/metrics")) {
+            metrics.handle(ex);
+            return;
+          }
+          byte[] body = org.hpcstatus.exporter.cli.ServeCommand.landingPage(this)
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+          ex.sendResponseHeaders(path.equals("/") ? 200 : 404, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    if (host != null) {
+      b.hostname(host);
+    }
+    return b.buildAndStart();
   }
 
   public Poller poller() {

@@ -34,6 +34,7 @@ public final class Accounting implements AutoCloseable {
   private final RateLimiter limiter;
   private final Clock clock = Clock.systemUTC();
   private volatile List<MetricSnapshot> snapshots = List.of();
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean closed;
   private Thread thread;
   private StateStore store;
@@ -84,7 +85,8 @@ public final class Accounting implements AutoCloseable {
       return null;
     }
     self.registerCollector("accounting");
-    return new Accounting(config, cluster::get, SacctSource.of(runner), self);
+    // resolve() may run scontrol: fine here, the accounting thread is off the scrape path
+    return new Accounting(config, cluster::resolve, SacctSource.of(runner), self);
   }
 
   /** Starts the background thread. The state lock is taken there, once the cluster name is known. */
@@ -99,6 +101,11 @@ public final class Accounting implements AutoCloseable {
 
   public List<MetricSnapshot> snapshots() {
     return snapshots;
+  }
+
+  /** Changes whenever {@link #snapshots()} may have (the /metrics cache key). */
+  public long generation() {
+    return generation.get();
   }
 
   private void run() {
@@ -172,6 +179,7 @@ public final class Accounting implements AutoCloseable {
       long today = Math.floorDiv(clock.instant().getEpochSecond(), 86400L);
       snapshots = AccountingMetrics.render(engine.state(), cluster.get(), today,
           new AccountingMetrics.Health(lastOk, lastSuccess, engine.catchingUp()));
+      generation.incrementAndGet();
     } catch (RuntimeException e) {
       LOG.error("accounting: rendering metrics failed", e);
     }

@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.hpcstatus.exporter.Exporter;
 import org.hpcstatus.exporter.accounting.AccountingConfig;
 import org.hpcstatus.exporter.accounting.AccountingEngine;
 import org.hpcstatus.exporter.accounting.BackfillRunner;
@@ -26,6 +25,9 @@ import org.hpcstatus.exporter.config.Config;
 import org.hpcstatus.exporter.core.ClusterName;
 import org.hpcstatus.exporter.core.CommandException;
 import org.hpcstatus.exporter.core.CommandRunner;
+import org.hpcstatus.exporter.core.SelfMetrics;
+import org.hpcstatus.exporter.slurm.common.ScontrolConfig;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -63,16 +65,26 @@ public final class BackfillCommand implements Callable<Integer> {
       System.err.println("backfill: --since must be before --until");
       return 2;
     }
-    try (Exporter exporter = new Exporter(config)) {
-      String cluster = exporter.cluster();
+    SelfMetrics self = new SelfMetrics();
+    Path binDir = config.slurm().binDir() == null ? null : Path.of(config.slurm().binDir());
+    CommandRunner scontrol = new CommandRunner(binDir, config.slurm().commandTimeout(), config.slurm().maxOutputBytes(),
+        self);
+    {
+      String cluster = new ClusterName(config.cluster(), () -> {
+        try {
+          return ScontrolConfig.parse(scontrol.run("scontrol show config", List.of("scontrol", "show", "config"),
+              false).stdout()).get("ClusterName");
+        } catch (CommandException e) {
+          LOG.warn("cannot read ClusterName: {}", e.getMessage());
+          return null;
+        }
+      }).resolve();
       if (cluster.equals(ClusterName.UNKNOWN)) {
         System.err.println("backfill: cannot determine the cluster name (scontrol show config failed); "
             + "set `cluster:` in the config");
         return 1;
       }
-      Path binDir = config.slurm().binDir() == null ? null : Path.of(config.slurm().binDir());
-      CommandRunner runner = new CommandRunner(binDir, acc.sacctTimeout(), config.slurm().maxOutputBytes(),
-          exporter.self());
+      CommandRunner runner = new CommandRunner(binDir, acc.sacctTimeout(), config.slurm().maxOutputBytes(), self);
       try (StateStore store = StateStore.open(Path.of(acc.stateDir()), cluster)) {
         AccountingEngine engine = new AccountingEngine(store, SacctSource.of(runner), acc, Clock.systemUTC(),
             RateLimiter.realTime(acc.minCallSpacing()));

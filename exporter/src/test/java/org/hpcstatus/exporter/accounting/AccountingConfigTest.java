@@ -25,6 +25,15 @@ class AccountingConfigTest {
   }
 
   @Test
+  void exampleConfigShowsTheDefaults() {
+    java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath();
+    while (!java.nio.file.Files.exists(p.resolve("config/example.yaml"))) {
+      p = p.getParent();
+    }
+    assertThat(ConfigLoader.load(p.resolve("config/example.yaml")).accounting()).isEqualTo(AccountingConfig.defaults());
+  }
+
+  @Test
   void yamlKeysAreSnakeCase() {
     Config c = ConfigLoader.parse("""
         accounting:

@@ -63,7 +63,8 @@ public final class Accounting implements AutoCloseable {
       return null;
     }
     boolean explicit = Boolean.TRUE.equals(config.enabled());
-    CommandRunner runner = new CommandRunner(binDir, config.sacctTimeout(), maxOutputBytes, self);
+    CommandRunner runner = new CommandRunner(binDir, config.sacctTimeout(),
+        AccountingConfig.sacctOutputCap(maxOutputBytes), self);
     String problem = null;
     if (runner.locate("sacct").isEmpty()) {
       problem = "sacct not found" + (binDir != null ? " in " + binDir : " on PATH");

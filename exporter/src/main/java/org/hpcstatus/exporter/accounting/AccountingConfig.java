@@ -25,6 +25,16 @@ public record AccountingConfig(
     @JsonProperty("top_users") Integer topUsers) {
 
   public static final String DEFAULT_STATE_DIR = "/var/lib/hpc-status-exporter/accounting";
+  /**
+   * Cap on one sacct call's output (or {@code slurm.max_output_bytes} if smaller). A window whose output
+   * is larger is split in halves, so a huge month costs a few more sacct calls instead of hundreds of MB
+   * of heap (the runner holds the whole output in memory).
+   */
+  public static final long SACCT_MAX_OUTPUT_BYTES = 32L << 20;
+
+  public static long sacctOutputCap(long slurmMaxOutputBytes) {
+    return Math.min(slurmMaxOutputBytes, SACCT_MAX_OUTPUT_BYTES);
+  }
 
   public AccountingConfig {
     stateDir = stateDir == null || stateDir.isBlank() ? DEFAULT_STATE_DIR : stateDir;

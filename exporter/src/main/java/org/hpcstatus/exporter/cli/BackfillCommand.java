@@ -84,7 +84,8 @@ public final class BackfillCommand implements Callable<Integer> {
             + "set `cluster:` in the config");
         return 1;
       }
-      CommandRunner runner = new CommandRunner(binDir, acc.sacctTimeout(), config.slurm().maxOutputBytes(), self);
+      CommandRunner runner = new CommandRunner(binDir, acc.sacctTimeout(),
+          AccountingConfig.sacctOutputCap(config.slurm().maxOutputBytes()), self);
       try (StateStore store = StateStore.open(Path.of(acc.stateDir()), cluster)) {
         AccountingEngine engine = new AccountingEngine(store, SacctSource.of(runner), acc, Clock.systemUTC(),
             RateLimiter.realTime(acc.minCallSpacing()));

@@ -174,6 +174,10 @@ public final class Accounting implements AutoCloseable {
 
   private void render() {
     if (engine == null) {
+      // not open yet (cluster name unknown, state dir locked …): show that accounting is not working
+      snapshots = AccountingMetrics.renderHealthOnly(cluster.get(),
+          new AccountingMetrics.Health(lastOk, lastSuccess, false));
+      generation.incrementAndGet();
       return;
     }
     try {

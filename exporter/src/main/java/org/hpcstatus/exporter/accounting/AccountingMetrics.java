@@ -142,6 +142,15 @@ public final class AccountingMetrics {
     return out.build();
   }
 
+  /** Only the health gauges: accounting could not open its state yet. */
+  public static List<MetricSnapshot> renderHealthOnly(String cluster, Health health) {
+    Out out = new Out(cluster);
+    out.family(LAST_SUCCESS).set(health.lastSuccess());
+    out.family(SUCCESS).set(health.success() ? 1 : 0);
+    out.family(CATCHING_UP).set(0);
+    return out.build();
+  }
+
   private static void emitWindow(Out.Family[] win, Map<String, long[]> values, String window) {
     values.forEach((user, v) -> {
       for (int i = 0; i < 4; i++) {

@@ -92,7 +92,8 @@ public final class BackfillCommand implements Callable<Integer> {
         LOG.info("backfill of cluster {} from {} to {} into {} (at most {} sacct calls/min)", cluster, from, to,
             store.dir(), acc.sacctCallsPerMinute());
         long counted;
-        try (Reporter progress = System.console() != null ? new BarReporter() : new LogReporter()) {
+        try (Reporter progress = System.console() != null ? new BarReporter()
+            : new LogReporter(acc.minCallSpacing())) {
           counted = new BackfillRunner(engine, attempts, Duration.ofSeconds(30), Thread::sleep)
               .run(from, to, progress);
         }
@@ -128,8 +129,13 @@ public final class BackfillCommand implements Callable<Integer> {
 
   /** Plain log lines (not a terminal: systemd, cron, CI). */
   private static final class LogReporter implements Reporter {
+    private final Duration spacing;
     private long startNanos;
     private long startDone;
+
+    LogReporter(Duration spacing) {
+      this.spacing = spacing;
+    }
 
     @Override
     public void start(long total, long done) {
@@ -142,7 +148,8 @@ public final class BackfillCommand implements Callable<Integer> {
     public void month(YearMonth m, long done, long total, AccountingEngine.StepResult r, double jobsPerSecond) {
       double secs = (System.nanoTime() - startNanos) / 1e9;
       long left = total - done;
-      double perMonth = done > startDone ? secs / (done - startDone) : 0;
+      // each remaining month needs at least one rate-limited sacct call
+      double perMonth = Math.max(done > startDone ? secs / (done - startDone) : 0, spacing.toMillis() / 1000.0);
       LOG.info("backfill {}: {} jobs ({} new), {}/{} months, {} jobs/s, ETA {}", m, r.counted() + r.duplicates(),
           r.counted(), done, total, Math.round(jobsPerSecond), Duration.ofSeconds(Math.round(perMonth * left)));
     }
@@ -167,7 +174,7 @@ public final class BackfillCommand implements Callable<Integer> {
     @Override
     public void month(YearMonth m, long done, long total, AccountingEngine.StepResult r, double jobsPerSecond) {
       bar.stepTo(done);
-      bar.setExtraMessage(m + " " + Math.round(jobsPerSecond) + " jobs/s");
+      bar.setExtraMessage(" " + m + ", " + Math.round(jobsPerSecond) + " jobs/s");
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.hpcstatus.exporter.accounting.AccountingMetrics;
 import org.hpcstatus.exporter.config.Config;
 import org.hpcstatus.exporter.config.ConfigException;
 import org.hpcstatus.exporter.core.Collector;
@@ -81,6 +82,7 @@ public final class Collectors {
     for (Entry e : TABLE) {
       m.put(e.name(), e.factory().apply(defaults).metrics());
     }
+    m.put("accounting", AccountingMetrics.metrics());
     List<MetricDef> self = new ArrayList<>(Poller.metrics());
     self.addAll(SelfMetrics.metrics());
     m.put("exporter", self);

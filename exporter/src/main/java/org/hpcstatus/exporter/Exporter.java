@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.hpcstatus.exporter.accounting.Accounting;
 import org.hpcstatus.exporter.config.Config;
 import org.hpcstatus.exporter.core.ClusterName;
 import org.hpcstatus.exporter.core.CommandException;
@@ -29,6 +30,7 @@ public final class Exporter implements AutoCloseable {
   private final Poller poller;
   private final PrometheusRegistry registry;
   private final ExporterCollector collector;
+  private volatile Accounting accounting;
 
   public Exporter(Config config) {
     this(config, new PrometheusRegistry());
@@ -42,6 +44,7 @@ public final class Exporter implements AutoCloseable {
     this.cluster = new ClusterName(config.cluster(), this::lookupClusterName);
     this.poller = new Poller(Collectors.enabled(config), sources, cluster, self);
     this.registry = registry;
+    config.accounting().validate();
     this.collector = new ExporterCollector(new ExporterCollector.Part(poller::snapshots, poller::generation));
     registry.register(collector);
   }
@@ -56,8 +59,19 @@ public final class Exporter implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts background polling and, when enabled, accounting (sacct ingest). Accounting takes the state
+   * directory's lock, so it only runs in the long-lived {@code serve}, never in print-metrics or probe.
+   */
   public Exporter start() {
     poller.start();
+    Accounting a = Accounting.create(config.accounting(), cluster,
+        config.slurm().binDir() == null ? null : Path.of(config.slurm().binDir()), config.slurm().maxOutputBytes(),
+        self);
+    if (a != null) {
+      accounting = a.start();
+      collector.add(new ExporterCollector.Part(a::snapshots, a::generation));
+    }
     return this;
   }
 
@@ -130,5 +144,9 @@ public final class Exporter implements AutoCloseable {
   @Override
   public void close() {
     poller.close();
+    Accounting a = accounting;
+    if (a != null) {
+      a.close();
+    }
   }
 }

@@ -1,0 +1,217 @@
+package org.hpcstatus.exporter.accounting;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.hpcstatus.exporter.config.ConfigException;
+import org.hpcstatus.exporter.core.ClusterName;
+import org.hpcstatus.exporter.core.CommandException;
+import org.hpcstatus.exporter.core.CommandRunner;
+import org.hpcstatus.exporter.core.SelfMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The accounting service inside {@code serve}: a background thread that runs {@link AccountingEngine}
+ * steps — every {@code interval} when caught up, back to back (paced by the sacct rate limit) while a
+ * backfill or rebuild is pending, and with exponential backoff (30 s doubling up to {@code max_backoff})
+ * after failures. {@link #snapshots()} only returns the last rendered result: it is on the scrape path.
+ */
+public final class Accounting implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Accounting.class);
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
+
+  private final AccountingConfig config;
+  private final Supplier<String> cluster;
+  private final SelfMetrics self;
+  private final Path root;
+  private final SacctSource source;
+  private final RateLimiter limiter;
+  private final Clock clock = Clock.systemUTC();
+  private volatile List<MetricSnapshot> snapshots = List.of();
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+  private volatile boolean closed;
+  private Thread thread;
+  private StateStore store;
+  private AccountingEngine engine;
+  private boolean lastOk = true;
+  private double lastSuccess;
+
+  Accounting(AccountingConfig config, Supplier<String> cluster, SacctSource source, SelfMetrics self) {
+    this.config = config;
+    this.cluster = cluster;
+    this.self = self;
+    this.root = Path.of(config.stateDir());
+    this.source = source;
+    this.limiter = RateLimiter.realTime(config.minCallSpacing());
+  }
+
+  /**
+   * The service for {@code serve}, or {@code null} when accounting is off. With {@code enabled} unset
+   * (auto) a missing sacct or unusable state directory turns it off with a warning; with
+   * {@code enabled: true} they are errors.
+   */
+  public static Accounting create(AccountingConfig config, ClusterName cluster, Path binDir, long maxOutputBytes,
+                                  SelfMetrics self) {
+    config.validate();
+    if (Boolean.FALSE.equals(config.enabled())) {
+      return null;
+    }
+    boolean explicit = Boolean.TRUE.equals(config.enabled());
+    CommandRunner runner = new CommandRunner(binDir, config.sacctTimeout(),
+        AccountingConfig.sacctOutputCap(maxOutputBytes), self);
+    String problem = null;
+    if (runner.locate("sacct").isEmpty()) {
+      problem = "sacct not found" + (binDir != null ? " in " + binDir : " on PATH");
+    } else {
+      try {
+        Files.createDirectories(Path.of(config.stateDir()));
+        if (!Files.isWritable(Path.of(config.stateDir()))) {
+          problem = "state directory " + config.stateDir() + " is not writable";
+        }
+      } catch (IOException e) {
+        problem = "cannot create state directory " + config.stateDir() + ": " + e.getMessage();
+      }
+    }
+    if (problem != null) {
+      if (explicit) {
+        throw new ConfigException("/accounting/enabled", "accounting is enabled but " + problem);
+      }
+      LOG.warn("accounting disabled: {} (set accounting.enabled: false to silence, or fix and restart)", problem);
+      return null;
+    }
+    self.registerCollector("accounting");
+    // resolve() may run scontrol: fine here, the accounting thread is off the scrape path
+    return new Accounting(config, cluster::resolve, SacctSource.of(runner), self);
+  }
+
+  /** Starts the background thread. The state lock is taken there, once the cluster name is known. */
+  public synchronized Accounting start() {
+    if (thread == null) {
+      thread = new Thread(this::run, "accounting");
+      thread.setDaemon(true);
+      thread.start();
+    }
+    return this;
+  }
+
+  public List<MetricSnapshot> snapshots() {
+    return snapshots;
+  }
+
+  /** Changes whenever {@link #snapshots()} may have (the /metrics cache key). */
+  public long generation() {
+    return generation.get();
+  }
+
+  private void run() {
+    Duration backoff = FIRST_BACKOFF;
+    while (!closed) {
+      Duration wait;
+      try {
+        if (engine == null && !open()) {
+          sleep(Duration.ofSeconds(10));
+          continue;
+        }
+        AccountingEngine.StepResult r = engine.step();
+        if (r.malformed() > 0) {
+          self.parseErrors("accounting", (int) Math.min(Integer.MAX_VALUE, r.malformed()));
+        }
+        LOG.debug("accounting {} {}..{}: {} rows, {} new jobs", r.kind(), r.from(), r.to(), r.rows(), r.counted());
+        if (!lastOk) {
+          LOG.info("accounting recovered");
+        }
+        lastOk = true;
+        lastSuccess = clock.millis() / 1000.0;
+        backoff = FIRST_BACKOFF;
+        wait = engine.catchingUp() ? Duration.ZERO : config.interval();
+      } catch (InterruptedException e) {
+        break;
+      } catch (StateLockedException e) {
+        LOG.error("accounting: {}", e.getMessage());
+        lastOk = false;
+        wait = config.maxBackoff();
+      } catch (CommandException | IOException | RuntimeException e) {
+        if (lastOk) {
+          LOG.warn("accounting step failed, retrying in {}s: {}", backoff.toSeconds(), e.toString());
+        }
+        lastOk = false;
+        wait = backoff;
+        backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
+            : backoff.multipliedBy(2);
+      }
+      render();
+      if (!sleep(wait)) {
+        break;
+      }
+    }
+  }
+
+  private boolean open() throws IOException {
+    String c = cluster.get();
+    if (c == null || c.equals(ClusterName.UNKNOWN)) {
+      LOG.debug("accounting waits for the cluster name");
+      return false;
+    }
+    store = StateStore.open(root, c);
+    try {
+      engine = new AccountingEngine(store, source, config, clock, limiter);
+      engine.state().cluster = c;
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      store = null;
+      throw e;
+    }
+    LOG.info("accounting state in {} (cursor {}, {} jobs counted)", store.dir(), engine.state().cursor,
+        engine.state().totals.jobCount());
+    return true;
+  }
+
+  private void render() {
+    if (engine == null) {
+      // not open yet (cluster name unknown, state dir locked …): show that accounting is not working
+      snapshots = AccountingMetrics.renderHealthOnly(cluster.get(),
+          new AccountingMetrics.Health(lastOk, lastSuccess, false));
+      generation.incrementAndGet();
+      return;
+    }
+    try {
+      long today = Math.floorDiv(clock.instant().getEpochSecond(), 86400L);
+      snapshots = AccountingMetrics.render(engine.state(), cluster.get(), today,
+          new AccountingMetrics.Health(lastOk, lastSuccess, engine.catchingUp()));
+      generation.incrementAndGet();
+    } catch (RuntimeException e) {
+      LOG.error("accounting: rendering metrics failed", e);
+    }
+  }
+
+  private boolean sleep(Duration d) {
+    try {
+      Thread.sleep(Math.max(0, d.toMillis()));
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,239 @@
+package org.hpcstatus.exporter.accounting;
+
+import java.io.InputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.hpcstatus.exporter.core.CommandException;
+import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-threaded heart of accounting: one {@link #step()} is one unit of work — rebuild a lost
+ * month's bitmap, backfill one month, or one live increment — i.e. at most one sacct window, followed by
+ * one atomic commit. Order: rebuilds first (counting into a month whose bitmap is missing could count a
+ * job twice), then a pending backfill, then live ingest.
+ *
+ * <p>Live ingest queries {@code [cursor − overlap, now]} and then moves the cursor to {@code now}; the
+ * overlap catches records that reach slurmdbd late, and the per-month bitmaps make the re-read rows
+ * duplicates instead of double counts.
+ */
+public final class AccountingEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(AccountingEngine.class);
+  /** Below this a window is not split further when sacct's output is too large. */
+  static final long MIN_SPLIT_SECONDS = 60;
+
+  public enum Kind { REBUILD, BACKFILL, LIVE }
+
+  /** What one step did. */
+  public record StepResult(Kind kind, Instant from, Instant to, long rows, long counted, long duplicates,
+                           long steps, long malformed) {}
+
+  private final StateStore store;
+  private final SacctSource source;
+  private final AccountingConfig config;
+  private final Clock clock;
+  private final RateLimiter limiter;
+  private final SacctParser parser = new SacctParser();
+  private AccountingState state;
+  private SeenIds seen;
+  private final List<String> lastErrors = new ArrayList<>();
+  private boolean warnedMalformed;
+
+  public AccountingEngine(StateStore store, SacctSource source, AccountingConfig config, Clock clock,
+                          RateLimiter limiter) throws IOException {
+    this.store = store;
+    this.source = source;
+    this.config = config;
+    this.clock = clock;
+    this.limiter = limiter;
+    StateStore.Loaded l = store.load(clock.instant().getEpochSecond());
+    this.state = l.state();
+    this.seen = l.seen();
+  }
+
+  public AccountingState state() {
+    return state;
+  }
+
+  SeenIds seenForTests() {
+    return seen;
+  }
+
+  /** Samples of the last malformed lines (for logs). */
+  public List<String> lastErrors() {
+    return List.copyOf(lastErrors);
+  }
+
+  /** True while a rebuild or backfill is pending (live ingest waits for them). */
+  public boolean catchingUp() {
+    return !state.rebuildMonths.isEmpty() || (state.backfill != null && !state.backfill.done());
+  }
+
+  /**
+   * Schedules a month-by-month backfill of {@code [since, until)}. If the same backfill was interrupted
+   * it resumes where it stopped; anything already counted is skipped by the bitmaps either way.
+   */
+  public void startBackfill(Instant since, Instant until) throws IOException {
+    long s = since.getEpochSecond();
+    long u = until.getEpochSecond();
+    AccountingState.Backfill b = state.backfill;
+    if (b != null && b.since == s && !b.done()) {
+      b.until = Math.max(b.until, u);
+      LOG.info("accounting: resuming backfill since {} at {}", since, Instant.ofEpochSecond(b.doneUntil));
+    } else {
+      state.backfill = new AccountingState.Backfill(s, u);
+    }
+    if (state.cursor < 0) {
+      state.cursor = u; // live ingest continues where the backfill ends
+    }
+    state.origin = state.origin < 0 ? s : Math.min(state.origin, s);
+    store.commit(state, seen);
+  }
+
+  /** Does one unit of work and commits it. */
+  public StepResult step() throws CommandException, IOException, InterruptedException {
+    if (!state.rebuildMonths.isEmpty()) {
+      return rebuild(state.rebuildMonths.get(0));
+    }
+    if (state.backfill != null && !state.backfill.done()) {
+      return backfillMonth();
+    }
+    return live();
+  }
+
+  private StepResult live() throws CommandException, IOException, InterruptedException {
+    long now = clock.instant().getEpochSecond();
+    if (state.cursor < 0) {
+      state.cursor = now;
+    }
+    long from = Math.max(0, Math.min(state.cursor, now) - config.overlap().toSeconds());
+    if (state.origin < 0) {
+      state.origin = from;
+    }
+    StepResult r = ingest(Kind.LIVE, from, now);
+    state.cursor = Math.max(state.cursor, now);
+    finish();
+    return r;
+  }
+
+  private StepResult backfillMonth() throws CommandException, IOException, InterruptedException {
+    AccountingState.Backfill b = state.backfill;
+    long from = b.doneUntil;
+    YearMonth ym = YearMonth.from(Instant.ofEpochSecond(from).atOffset(ZoneOffset.UTC));
+    long monthEnd = ym.plusMonths(1).atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+    long to = Math.min(monthEnd, b.until);
+    StepResult r = ingest(Kind.BACKFILL, from, to);
+    b.doneUntil = to;
+    if (b.done()) {
+      LOG.info("accounting: backfill since {} complete", Instant.ofEpochSecond(b.since));
+      state.backfill = null;
+    }
+    finish();
+    return r;
+  }
+
+  private StepResult rebuild(String month) throws CommandException, IOException, InterruptedException {
+    YearMonth ym = YearMonth.parse(month);
+    long from = ym.atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+    long monthEnd = ym.plusMonths(1).atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+    // jobs of this month up to the cursor were counted; mark exactly those as seen
+    long limit = state.cursor < 0 ? monthEnd : Math.min(monthEnd, state.cursor);
+    RoaringBitmap b = new RoaringBitmap();
+    long[] rows = new long[1];
+    String text = fetch(from, Math.max(from, limit));
+    parser.parse(text, rec -> {
+      rows[0]++;
+      if (rec.end() >= from && rec.end() < monthEnd && rec.end() <= limit) {
+        b.add((int) rec.jobIdRaw());
+      }
+    });
+    seen.replace(month, b);
+    state.rebuildMonths.remove(month);
+    LOG.warn("accounting: rebuilt the job-id bitmap of {} from sacct ({} jobs marked as counted)", month,
+        b.getLongCardinality());
+    store.commit(state, seen);
+    return new StepResult(Kind.REBUILD, Instant.ofEpochSecond(from), Instant.ofEpochSecond(limit), rows[0], 0, 0, 0,
+        0);
+  }
+
+  private void finish() throws IOException {
+    long today = Math.floorDiv(clock.instant().getEpochSecond(), 86400L);
+    state.totals.pruneDaily(today);
+    Visibility.admit(state, config);
+    store.commit(state, seen);
+  }
+
+  private StepResult ingest(Kind kind, long from, long to) throws CommandException, IOException, InterruptedException {
+    String text = fetch(from, to);
+    StepResult r = apply(kind, from, to,
+        new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    if (r.malformed() > 0) {
+      // the overlap window re-reads the same bad lines every minute: warn once, then only at debug
+      if (!warnedMalformed) {
+        LOG.warn("accounting: skipped {} malformed sacct line(s) (counted in "
+            + "hpcstatus_accounting_rows_skipped_total{reason=\"malformed\"}), e.g. {}", r.malformed(), lastErrors);
+        warnedMalformed = true;
+      } else {
+        LOG.debug("accounting: skipped {} malformed sacct line(s), e.g. {}", r.malformed(), lastErrors);
+      }
+    }
+    return r;
+  }
+
+  /** Parses and counts sacct output (dedupe included); no sacct call and no commit. */
+  StepResult apply(Kind kind, long from, long to, InputStream in) throws IOException {
+    long[] counted = new long[2];
+    SacctParser.Counts c = parser.parse(in, rec -> {
+      try {
+        if (seen.markNew(rec.end(), rec.jobIdRaw())) {
+          state.totals.add(rec);
+          counted[0]++;
+        } else {
+          counted[1]++;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    state.skip("step", c.steps);
+    state.skip("malformed", c.malformed());
+    state.skip("duplicate", counted[1]);
+    state.skip("not_finished", c.notFinished);
+    lastErrors.clear();
+    lastErrors.addAll(org.hpcstatus.exporter.core.Parsed.of(null, c.errors).samples());
+    return new StepResult(kind, Instant.ofEpochSecond(from), Instant.ofEpochSecond(to),
+        c.jobs + c.steps + c.malformed() + c.notFinished, counted[0], counted[1], c.steps, c.malformed());
+  }
+
+  /** One rate-limited sacct window; halved (recursively) while the output exceeds the runner's cap. */
+  private String fetch(long from, long to) throws CommandException, InterruptedException {
+    limiter.acquire();
+    try {
+      return source.fetch(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to));
+    } catch (CommandException e) {
+      if (e.reason() != CommandException.Reason.OUTPUT_TOO_LARGE || to - from < 2 * MIN_SPLIT_SECONDS) {
+        throw e;
+      }
+      long mid = from + (to - from) / 2;
+      LOG.info("accounting: sacct output for {}..{} too large, splitting the window", Instant.ofEpochSecond(from),
+          Instant.ofEpochSecond(to));
+      return fetch(from, mid) + "\n" + fetch(mid, to);
+    }
+  }
+
+  /** Users counted per state across accounts (for tests and the backfill summary). */
+  public Map<String, Long> jobsPerUser() {
+    Map<String, Long> m = new HashMap<>();
+    state.totals.users.forEach((u, accounts) -> accounts.values().forEach(a -> m.merge(u, a.jobCount(), Long::sum)));
+    return m;
+  }
+}

@@ -1,0 +1,50 @@
+package org.hpcstatus.exporter.accounting;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/** Crash-safe file replacement: write a temp file, fsync it, rename it over the target, fsync the directory. */
+final class AtomicFiles {
+  private AtomicFiles() {}
+
+  static void write(Path target, byte[] data) throws IOException {
+    write(target, data, null);
+  }
+
+  /** As {@link #write(Path, byte[])}; {@code beforeRename} runs after the temp file is durable (crash tests). */
+  static void write(Path target, byte[] data, Runnable beforeRename) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.wrap(data);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    if (beforeRename != null) {
+      beforeRename.run();
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the state directory " + dir + " does not support atomic rename", e);
+    }
+    fsyncDir(dir);
+  }
+
+  static void fsyncDir(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException ignored) {
+      // some filesystems (and all of Windows) cannot open a directory; the rename is still atomic
+    }
+  }
+}

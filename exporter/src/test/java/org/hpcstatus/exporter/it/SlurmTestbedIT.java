@@ -278,7 +278,7 @@ class SlurmTestbedIT {
   @Test
   void drainingANodeShowsWithinOnePollInterval() throws Exception {
     String node = "cn4";
-    try (Exporter e = new Exporter(ConfigLoader.parse("collectors:\n  nodes: {interval: 2s}\n"),
+    try (Exporter e = new Exporter(ConfigLoader.parse("collectors:\n  nodes: {interval: 2s}\naccounting: {enabled: false}\n"),
         new PrometheusRegistry())) {
       e.start();
       Thread.sleep(500);

@@ -13,6 +13,7 @@ import org.hpcstatus.exporter.core.ExporterCollector;
 import org.hpcstatus.exporter.core.Poller;
 import org.hpcstatus.exporter.core.SelfMetrics;
 import org.hpcstatus.exporter.core.SourceCache;
+import org.hpcstatus.exporter.health.HealthChecks;
 import org.hpcstatus.exporter.slurm.common.ScontrolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ public final class Exporter implements AutoCloseable {
   private final ClusterName cluster;
   private final Poller poller;
   private final PrometheusRegistry registry;
+  private final HealthChecks healthChecks;
 
   public Exporter(Config config) {
     this(config, new PrometheusRegistry());
@@ -40,8 +42,9 @@ public final class Exporter implements AutoCloseable {
     this.sources = new SourceCache(runner, self, Clock.systemUTC());
     this.cluster = new ClusterName(config.cluster(), this::lookupClusterName);
     this.poller = new Poller(Collectors.enabled(config), sources, cluster, self);
+    this.healthChecks = new HealthChecks(config.services(), cluster::get);
     this.registry = registry;
-    registry.register(new ExporterCollector(poller::snapshots));
+    registry.register(new ExporterCollector(poller::snapshots, healthChecks::snapshots));
   }
 
   private String lookupClusterName() {
@@ -56,6 +59,7 @@ public final class Exporter implements AutoCloseable {
 
   public Exporter start() {
     poller.start();
+    healthChecks.start();
     return this;
   }
 
@@ -65,6 +69,11 @@ public final class Exporter implements AutoCloseable {
 
   public Poller poller() {
     return poller;
+  }
+
+  /** The service health checks (issue 3): status and history for the status page. */
+  public HealthChecks healthChecks() {
+    return healthChecks;
   }
 
   public CommandRunner runner() {
@@ -90,5 +99,6 @@ public final class Exporter implements AutoCloseable {
   @Override
   public void close() {
     poller.close();
+    healthChecks.close();
   }
 }

@@ -19,7 +19,7 @@ public final class CommonOptions {
   Config load() {
     Config c = config == null ? Config.defaults() : ConfigLoader.load(config);
     if (listenAddress != null) {
-      c = new Config(c.cluster(), new Config.Web(listenAddress), c.slurm(), c.collectors(), c.jobs());
+      c = new Config(c.cluster(), new Config.Web(listenAddress), c.slurm(), c.collectors(), c.jobs(), c.services());
     }
     return c;
   }

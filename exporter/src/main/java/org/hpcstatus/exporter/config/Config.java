@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hpcstatus.exporter.health.ServiceCheckConfig;
 
 /**
  * The exporter's configuration (YAML, snake_case keys). Every field has a default, so an empty file —
@@ -15,7 +16,8 @@ public record Config(
     Web web,
     Slurm slurm,
     Map<String, CollectorSettings> collectors,
-    Jobs jobs) {
+    Jobs jobs,
+    List<ServiceCheckConfig> services) {
 
   public Config {
     cluster = cluster == null ? "" : cluster;
@@ -23,10 +25,11 @@ public record Config(
     slurm = slurm == null ? new Slurm(null, null, null) : slurm;
     collectors = collectors == null ? Map.of() : new LinkedHashMap<>(collectors);
     jobs = jobs == null ? new Jobs(null, null, null) : jobs;
+    services = services == null ? List.of() : List.copyOf(services);
   }
 
   public static Config defaults() {
-    return new Config(null, null, null, null, null);
+    return new Config(null, null, null, null, null, null);
   }
 
   /** Web server. */

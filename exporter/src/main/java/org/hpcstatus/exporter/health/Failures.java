@@ -86,6 +86,9 @@ public final class Failures {
     if ("57014".equals(state)) {
       return Reason.TIMEOUT; // query canceled (statement timeout)
     }
+    if ("08004".equals(state) && String.valueOf(s.getMessage()).contains("SSL")) {
+      return Reason.TLS; // sslmode=require against a server without SSL
+    }
     if ("08P01".equals(state)) {
       return Reason.PROTOCOL;
     }

@@ -278,6 +278,7 @@ public final class HealthChecks implements AutoCloseable {
           st.inFlight = null;
         }
       }
+      a.done.complete(null);
       ScheduledFuture<?> t = a.timeoutTask;
       if (t != null) {
         t.cancel(false);
@@ -292,6 +293,7 @@ public final class HealthChecks implements AutoCloseable {
     }
     record(st, a, null, new CheckException(Reason.TIMEOUT, "no answer within " + st.cfg.timeout().toMillis() + "ms"),
         st.cfg.timeout().toNanos() / 1e9);
+    a.done.complete(null);
     Future<?> f = a.future;
     if (f != null) {
       f.cancel(true);
@@ -346,7 +348,6 @@ public final class HealthChecks implements AutoCloseable {
       LOG.info("service {} ({}) check failed ({} in a row): {}: {}", st.cfg.name(), st.cfg.kind(), consecutive,
           reason.label(), message);
     }
-    a.done.complete(null);
   }
 
   private static int bucket(double v) {

@@ -5,7 +5,6 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -30,7 +29,27 @@ import org.hpcstatus.exporter.health.Reason;
  */
 final class Http {
   static final long MAX_BODY = 1 << 20;
+  /** Filled by the network interceptor from the raw TLS session (OkHttp's cleaned chain may be empty). */
+  private static final class Expiry {
+    volatile Double epochSeconds;
+  }
+
   private static final OkHttpClient BASE = new OkHttpClient.Builder()
+      .addNetworkInterceptor(chain -> {
+        Expiry holder = chain.request().tag(Expiry.class);
+        if (holder != null && chain.connection() != null
+            && chain.connection().socket() instanceof javax.net.ssl.SSLSocket ssl) {
+          try {
+            Certificate[] certs = ssl.getSession().getPeerCertificates();
+            if (certs.length > 0 && certs[0] instanceof X509Certificate x) {
+              holder.epochSeconds = x.getNotAfter().getTime() / 1000.0;
+            }
+          } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            // no certificate: leave empty
+          }
+        }
+        return chain.proceed(chain.request());
+      })
       .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
       .retryOnConnectionFailure(false)
       .followRedirects(false)
@@ -98,16 +117,10 @@ final class Http {
   private Answer call(CheckContext ctx, Request req) throws IOException, CheckException {
     ctx.checkDeadline();
     OkHttpClient c = client.newBuilder().callTimeout(Duration.ofMillis(ctx.remainingMillis())).build();
-    try (Response resp = c.newCall(req).execute()) {
+    Expiry expiry = new Expiry();
+    try (Response resp = c.newCall(req.newBuilder().tag(Expiry.class, expiry).build()).execute()) {
       String body = resp.peekBody(MAX_BODY).string();
-      Double expiry = null;
-      if (resp.handshake() != null) {
-        List<Certificate> certs = resp.handshake().peerCertificates();
-        if (!certs.isEmpty() && certs.get(0) instanceof X509Certificate x) {
-          expiry = x.getNotAfter().getTime() / 1000.0;
-        }
-      }
-      return new Answer(resp.code(), resp.headers(), body, expiry);
+      return new Answer(resp.code(), resp.headers(), body, expiry.epochSeconds);
     }
   }
 

@@ -62,6 +62,16 @@ public final class MqttCheck implements Check {
       o.setSocketFactory(Sockets.insecureFactory());
       o.setHttpsHostnameVerificationEnabled(false);
     }
+    Double tlsExpiry = null;
+    if (cfg.target().startsWith("ssl://")) {
+      // our own handshake first: clean tls classification (Paho reports a reset handshake as a socket error)
+      // and the certificate's expiry, which Paho does not expose
+      java.net.URI u = java.net.URI.create(cfg.target());
+      try (java.net.Socket s = Sockets.connect(ctx, new org.hpcstatus.exporter.health.HostPort(u.getHost(),
+          u.getPort() < 0 ? 8883 : u.getPort()), true, cfg.tlsInsecureSkipVerify())) {
+        tlsExpiry = Sockets.certExpiry(s);
+      }
+    }
     String clientId = "hpcstatus-" + UUID.randomUUID().toString().substring(0, 8);
     MqttClient client = new MqttClient(cfg.target(), clientId, new MemoryPersistence());
     client.setTimeToWait(ctx.remainingMillis());
@@ -71,7 +81,7 @@ public final class MqttCheck implements Check {
       } catch (MqttException e) {
         throw classifyConnect(e, password);
       }
-      CheckResult r = new CheckResult();
+      CheckResult r = new CheckResult().tlsExpiry(tlsExpiry);
       if (cfg.sysTopics() == null || cfg.sysTopics()) {
         sys(client, ctx, r);
       }

@@ -39,7 +39,15 @@ final class Sockets {
         ssl.setSSLParameters(p);
       }
       ssl.setSoTimeout(ctx.remainingMillis());
-      ssl.startHandshake();
+      try {
+        ssl.startHandshake();
+      } catch (javax.net.ssl.SSLException | java.net.SocketTimeoutException e) {
+        throw e;
+      } catch (IOException e) {
+        // a plain-text server that resets or closes on our ClientHello: a TLS problem, not "refused"
+        throw new javax.net.ssl.SSLHandshakeException("TLS handshake failed (" + e.getClass().getSimpleName()
+            + ": " + e.getMessage() + "); is the port plain text?");
+      }
       return ssl;
     } catch (IOException | RuntimeException e) {
       s.close();

@@ -77,6 +77,10 @@ public final class Failures {
 
   private static Reason sql(SQLException s) {
     String state = s.getSQLState();
+    String msg = String.valueOf(s.getMessage()).toLowerCase();
+    if (msg.contains("timed out") || msg.contains("timeout")) {
+      return Reason.TIMEOUT; // pgJDBC's own connect/login timeout, racing the scheduler's
+    }
     if (state == null) {
       return null;
     }
@@ -92,7 +96,7 @@ public final class Failures {
     if ("08P01".equals(state)) {
       return Reason.PROTOCOL;
     }
-    if (state.startsWith("57") || "53300".equals(state) || state.startsWith("3D")) {
+    if (state.startsWith("57") || "53300".equals(state) || "3D000".equals(state)) {
       return Reason.UNHEALTHY; // shutting down, too many connections, database does not exist
     }
     return null;

@@ -77,6 +77,10 @@ public final class InfluxDbCheck implements Check {
     String tag = cfg.name().replaceAll("[ ,=\\\\]", "_");
     String line = MEASUREMENT + ",check=" + tag + " nonce=" + nonce + "i " + System.currentTimeMillis() + "000000";
     Http.Answer w = http.post(ctx, "/write?db=" + db + "&precision=ns", auth, line, "text/plain; charset=utf-8");
+    if (w.code() == 404) {
+      throw new CheckException(Reason.UNHEALTHY, "influxdb /write: database " + cfg.roundTripDatabase()
+          + " not found");
+    }
     if (w.code() != 204) {
       throw Http.status(w, "influxdb /write");
     }

@@ -49,7 +49,6 @@ public final class ProbeCommand implements Callable<Integer> {
           out.println("  FAILED: " + e.getMessage());
           slurmOk = false;
         }
-        out.println("  cluster label: " + exporter.cluster());
       }
       out.println("== Collectors (name, enabled, interval, command, result of one run)");
       Map<String, Boolean> enabled = new java.util.HashMap<>();
@@ -63,6 +62,7 @@ public final class ProbeCommand implements Callable<Integer> {
         out.printf("  %-13s %-8s every %-5s %-45s %s%n", e.name(), on ? "enabled" : "disabled", interval,
             e.source(), on ? status.get(e.name()) : "-");
       }
+      out.println("== cluster label: " + exporter.cluster());
     }
     if (!slurmOk) {
       System.err.println("probe: Slurm is not usable here (scontrol missing or controller not answering)");

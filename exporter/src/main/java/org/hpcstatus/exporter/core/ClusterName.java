@@ -26,13 +26,22 @@ public final class ClusterName {
     return new ClusterName(name, () -> null);
   }
 
+  /** The label value now, never blocking (the scrape path): "unknown" until a lookup succeeded. */
   public String get() {
     if (configured != null) {
       return configured;
     }
     String r = resolved;
-    if (r != null) {
-      return r;
+    return r == null ? UNKNOWN : r;
+  }
+
+  /**
+   * Looks the name up if it is not known yet (runs {@code scontrol show config}: call only from the
+   * background poller, never from a scrape), then returns {@link #get()}.
+   */
+  public String resolve() {
+    if (configured != null || resolved != null) {
+      return get();
     }
     synchronized (this) {
       if (resolved == null) {
@@ -47,7 +56,7 @@ public final class ClusterName {
           LOG.info("cluster label: {}", resolved);
         }
       }
-      return resolved == null ? UNKNOWN : resolved;
     }
+    return get();
   }
 }

@@ -11,7 +11,9 @@ public final class CommandException extends Exception {
     TIMEOUT("timeout"),
     EXIT_CODE("exit_code"),
     OUTPUT_TOO_LARGE("output_too_large"),
-    IO_ERROR("io_error");
+    IO_ERROR("io_error"),
+    /** the command ran but its output was not understood (not a command failure; see parse errors). */
+    PARSE("parse");
 
     public final String label;
 

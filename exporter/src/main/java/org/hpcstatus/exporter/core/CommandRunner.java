@@ -107,7 +107,7 @@ public class CommandRunner {
       throw new CommandException(label, CommandException.Reason.IO_ERROR, e.getMessage());
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    if (watchdog.killedProcess()) {
+    if (watchdog.timedOut()) {
       throw new CommandException(label, CommandException.Reason.TIMEOUT,
           "killed after " + timeout.toMillis() + " ms timeout");
     }
@@ -149,6 +149,7 @@ public class CommandRunner {
   /** Kills the process and all its descendants when the timeout fires. */
   static final class TreeKillingWatchdog extends ExecuteWatchdog {
     private volatile Process process;
+    private volatile boolean timedOut;
 
     TreeKillingWatchdog(Duration timeout) {
       super(timeout.toMillis());
@@ -168,8 +169,18 @@ public class CommandRunner {
 
     @Override
     public synchronized void timeoutOccured(org.apache.commons.exec.Watchdog w) {
+      // our own flag: super's killedProcess() is only set if the process is still alive when it looks,
+      // which it no longer is once we have killed the tree
+      Process p = process;
+      if (p != null && p.isAlive()) {
+        timedOut = true;
+      }
       killTree();
       super.timeoutOccured(w);
+    }
+
+    boolean timedOut() {
+      return timedOut || killedProcess();
     }
 
     private void killTree() {

@@ -106,7 +106,7 @@ public final class Poller implements AutoCloseable {
   private void runOnce(State st) {
     synchronized (st) {
       long start = System.nanoTime();
-      Out out = new Out(cluster.get());
+      Out out = new Out(cluster.resolve());
       boolean ok;
       String error = null;
       try {

@@ -72,8 +72,14 @@ public final class SourceCache {
         LOG.warn("{}: skipped {} malformed record(s) of `{}` output, e.g. {}", source.name(), parsed.errors(),
             source.label(), parsed.samples());
       }
-      e.value = parsed.value();
-      e.failure = null;
+      if (parsed.unusable()) {
+        e.value = null;
+        e.failure = new CommandException(source.label(), CommandException.Reason.PARSE,
+            "output not understood (" + parsed.errors() + " malformed records, nothing usable): " + parsed.samples());
+      } else {
+        e.value = parsed.value();
+        e.failure = null;
+      }
     } catch (CommandException ex) {
       e.value = null;
       e.failure = ex;
@@ -82,7 +88,7 @@ public final class SourceCache {
       self.parseErrors(source.name(), 1);
       LOG.error("{}: parser failed on `{}` output", source.name(), source.label(), ex);
       e.value = null;
-      e.failure = new CommandException(source.label(), CommandException.Reason.IO_ERROR,
+      e.failure = new CommandException(source.label(), CommandException.Reason.PARSE,
           "parser failed: " + ex);
     }
     e.fetchedAt = clock.instant();

@@ -91,7 +91,8 @@ public final class KindMetrics {
 
   // sql
   public static final MetricDef SQL_QUERY_SUCCESS = g("service_sql_query_success",
-      "1 if the user query ran, 0 if it failed (its gauges are then absent).", "query");
+      "1 if the user query ran, 0 if it failed (its gauges are then absent). Rows of a query are exposed as "
+          + "the user-defined gauge service_sql_<metric> (see docs/configuration.md).", "query");
   public static final MetricDef SQL_QUERY_DURATION = g("service_sql_query_duration_seconds",
       "Duration of the user query.", "query");
 

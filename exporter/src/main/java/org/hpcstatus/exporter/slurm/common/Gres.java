@@ -25,15 +25,16 @@ public final class Gres {
       if (item.isEmpty()) {
         continue;
       }
-      int paren = item.indexOf('(');
-      if (paren == 0) {
-        if (item.equals("(null)")) {
-          continue;
-        }
+      if (item.equals("(null)")) {
+        continue;
+      }
+      item = item.replace(":(null):", ":" + UNTYPED + ":");
+      int paren = item.lastIndexOf('(');
+      if (paren == 0 || (paren > 0 && !item.endsWith(")"))) {
         return null;
       }
       if (paren > 0) {
-        item = item.substring(0, paren);
+        item = item.substring(0, paren); // drop (S:0-1) / (IDX:0,2)
       }
       String[] parts = item.split(":", -1);
       if (!parts[0].equals("gpu")) {

@@ -30,7 +30,7 @@ public final class PingParser {
     }
     if (out.isEmpty()) {
       // a ping that says nothing about any controller is a failure, not "all down"
-      throw new IllegalArgumentException("scontrol ping printed no controller status");
+      errors.fatal("scontrol ping printed no controller status", output.length() > 80 ? output.substring(0, 80) : output);
     }
     return Parsed.of(List.copyOf(out), errors);
   }

@@ -16,8 +16,11 @@ import org.hpcstatus.exporter.slurm.common.SlurmValues;
  */
 public final class SqueueParser {
 
-  /** squeue -O field list; {@code Field:|} prints the field unpadded followed by '|'. */
-  public static final String FORMAT = "JobID:|,ArrayJobID:|,UserName:|,Account:|,Partition:|,StateCompact:|,"
+  /**
+   * squeue -O field list; {@code Field:|} prints the field unpadded followed by '|'. JobArrayID is
+   * {@code 85_1} for array tasks and {@code 123+0} for het components; JobID is the numeric id.
+   */
+  public static final String FORMAT = "JobArrayID:|,JobID:|,UserName:|,Account:|,Partition:|,StateCompact:|,"
       + "Reason:|,NumCPUs:|,NumNodes:|,tres-alloc:|,tres-per-node:|,tres-per-job:|,QOS:|,SubmitTime:|,"
       + "StartTime:|,Name:";
   static final int FIELDS = 16;

@@ -144,6 +144,17 @@ public record NodeState(String base, Set<String> flags) {
     return String.join(",", sorted);
   }
 
+  /**
+   * sinfo's NODES(A/I/O/T) classification: allocated if base allocated/mixed or completing, else other
+   * if drained or down, else idle.
+   */
+  public String usage() {
+    if (base.equals("allocated") || base.equals("mixed") || flags.contains("completing")) {
+      return "allocated";
+    }
+    return isOther() ? "other" : "idle";
+  }
+
   /** sinfo's %C/%F classification: "other" = drained, draining or down (its CPUs are not schedulable). */
   public boolean isOther() {
     return flags.contains("drain") || base.equals("down");

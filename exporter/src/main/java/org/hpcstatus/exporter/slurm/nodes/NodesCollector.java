@@ -19,6 +19,9 @@ public final class NodesCollector implements Collector {
   public static final MetricDef FLAGGED = MetricDef.gauge("slurm_nodes_flagged",
       "Nodes carrying a state flag (drain, drained, draining, not_responding, powered_down, maint, reboot_requested, …).",
       "flag").polled();
+  public static final MetricDef USAGE = MetricDef.gauge("slurm_nodes_usage",
+      "Nodes as sinfo's NODES(A/I/O) counts them: allocated (allocated, mixed or completing), idle, other (drained or down).",
+      "state").polled();
   public static final MetricDef CPUS = MetricDef.gauge("slurm_cpus",
       "Cluster CPUs as sinfo %C counts them: allocated, idle, other (unallocated on drained/down nodes), total; each node once.",
       "state").polled();
@@ -52,7 +55,7 @@ public final class NodesCollector implements Collector {
 
   @Override
   public List<MetricDef> metrics() {
-    return List.of(NODES, FLAGGED, CPUS, GPUS, MEMORY, NODE_CPUS, NODE_MEMORY, NODE_GPUS, NODE_LOAD, NODE_INFO,
+    return List.of(NODES, FLAGGED, USAGE, CPUS, GPUS, MEMORY, NODE_CPUS, NODE_MEMORY, NODE_GPUS, NODE_LOAD, NODE_INFO,
         NODE_REASON, NODE_REASON_TS);
   }
 
@@ -67,9 +70,13 @@ public final class NodesCollector implements Collector {
     NodeState.BASES.forEach(b -> byState.set(0, b));
     Out.Family flagged = out.family(FLAGGED);
     NodeState.FLAGS.forEach(f -> flagged.set(0, f));
+    Out.Family usage = out.family(USAGE);
     Out.Family cpus = out.family(CPUS);
     Out.Family gpus = out.family(GPUS);
     Out.Family mem = out.family(MEMORY);
+    for (String s : List.of("allocated", "idle", "other")) {
+      usage.set(0, s);
+    }
     for (String s : List.of("allocated", "idle", "other", "total")) {
       cpus.set(0, s);
       gpus.set(0, s);
@@ -86,6 +93,7 @@ public final class NodesCollector implements Collector {
     for (Node n : nodes) {
       NodeState st = n.state();
       byState.add(1, st.base());
+      usage.add(1, st.usage());
       st.flags().forEach(f -> flagged.add(1, f));
       Resources.add(cpus, st, n.cpusAlloc(), n.cpusTotal());
       Resources.add(gpus, st, n.gpusAllocCount(), n.gpusTotalCount());

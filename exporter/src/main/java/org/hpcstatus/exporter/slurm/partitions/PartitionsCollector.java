@@ -24,6 +24,9 @@ public final class PartitionsCollector implements Collector {
       "partition", "state", "default").polled();
   public static final MetricDef NODES = MetricDef.gauge("slurm_partition_nodes",
       "Nodes of a partition by base state; a node in several partitions counts in each.", "partition", "state").polled();
+  public static final MetricDef USAGE = MetricDef.gauge("slurm_partition_nodes_usage",
+      "Nodes of a partition as sinfo's NODES(A/I/O) counts them: allocated, idle, other (drained or down).",
+      "partition", "state").polled();
   public static final MetricDef CPUS = MetricDef.gauge("slurm_partition_cpus",
       "CPUs of a partition as sinfo %C counts them: allocated, idle, other (drained/down), total.",
       "partition", "state").polled();
@@ -41,7 +44,7 @@ public final class PartitionsCollector implements Collector {
 
   @Override
   public List<MetricDef> metrics() {
-    return List.of(INFO, NODES, CPUS, GPUS, MEMORY, MAX_TIME);
+    return List.of(INFO, NODES, USAGE, CPUS, GPUS, MEMORY, MAX_TIME);
   }
 
   @Override
@@ -53,6 +56,7 @@ public final class PartitionsCollector implements Collector {
   public static void write(List<Partition> partitions, List<Node> nodes, Out out) {
     Out.Family info = out.family(INFO);
     Out.Family byState = out.family(NODES);
+    Out.Family usage = out.family(USAGE);
     Out.Family cpus = out.family(CPUS);
     Out.Family gpus = out.family(GPUS);
     Out.Family mem = out.family(MEMORY);
@@ -64,7 +68,7 @@ public final class PartitionsCollector implements Collector {
       if (p.maxTimeSeconds() != null) {
         maxTime.set(p.maxTimeSeconds(), p.name());
       }
-      zero(p.name(), byState, cpus, gpus, mem);
+      zero(p.name(), byState, usage, cpus, gpus, mem);
     }
     for (Node n : nodes) {
       NodeState st = n.state();
@@ -72,9 +76,10 @@ public final class PartitionsCollector implements Collector {
         if (!known.containsKey(part)) {
           // a partition created between the two calls: still count its nodes
           known.put(part, true);
-          zero(part, byState, cpus, gpus, mem);
+          zero(part, byState, usage, cpus, gpus, mem);
         }
         byState.add(1, part, st.base());
+        usage.add(1, part, st.usage());
         Resources.add(cpus.prefixed(part), st, n.cpusAlloc(), n.cpusTotal());
         Resources.add(gpus.prefixed(part), st, n.gpusAllocCount(), n.gpusTotalCount());
         Resources.add(mem.prefixed(part), st, n.memoryAllocBytes(), n.memoryTotalBytes());
@@ -82,8 +87,12 @@ public final class PartitionsCollector implements Collector {
     }
   }
 
-  private static void zero(String part, Out.Family byState, Out.Family cpus, Out.Family gpus, Out.Family mem) {
+  private static void zero(String part, Out.Family byState, Out.Family usage, Out.Family cpus, Out.Family gpus,
+      Out.Family mem) {
     NodeState.BASES.forEach(b -> byState.set(0, part, b));
+    for (String s : List.of("allocated", "idle", "other")) {
+      usage.set(0, part, s);
+    }
     for (String s : List.of("allocated", "idle", "other", "total")) {
       cpus.set(0, part, s);
       gpus.set(0, part, s);

@@ -35,6 +35,16 @@ public final class SdiagParser {
       if (t.isEmpty() || t.startsWith("*****") || t.startsWith("sdiag output at")) {
         continue;
       }
+      if (t.startsWith("Data since")) { // "Data since      Mon Nov 23 19:34:17 2026 (1795462457)": no colon
+        Matcher ep = EPOCH.matcher(t);
+        if (ep.find()) {
+          dataSince = Long.parseLong(ep.group(1));
+          sawAnything = true;
+        } else {
+          errors.add("Data since without epoch", line);
+        }
+        continue;
+      }
       if (t.startsWith("Main schedule statistics")) {
         sec = Section.MAIN;
         continue;
@@ -109,7 +119,7 @@ public final class SdiagParser {
       }
     }
     if (!sawAnything && !output.isBlank()) {
-      errors.add("no sdiag data recognised", output.length() > 80 ? output.substring(0, 80) : output);
+      errors.fatal("no sdiag data recognised", output.length() > 80 ? output.substring(0, 80) : output);
     }
     return Parsed.of(new Sdiag(general, main, backfill, byType, byUser, dataSince, bfLast), errors);
   }

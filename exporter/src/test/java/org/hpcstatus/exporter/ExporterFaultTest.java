@@ -1,0 +1,157 @@
+package org.hpcstatus.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.hpcstatus.exporter.config.ConfigLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults in Slurm's commands (missing, hanging, exit 1, garbage) turn one collector's success to 0;
+ * other collectors keep working and the scrape stays HTTP 200.
+ */
+class ExporterFaultTest {
+
+  @TempDir
+  Path tmp;
+
+  record Scrape(int status, String body) {}
+
+  static Scrape scrape(Exporter exporter) throws Exception {
+    try (HTTPServer server = HTTPServer.builder().port(0).hostname("127.0.0.1").registry(exporter.registry())
+        .buildAndStart()) {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/metrics"))
+              .timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Scrape(r.statusCode(), r.body());
+    }
+  }
+
+  Exporter exporter(FakeSlurm fake, String timeout) {
+    return new Exporter(ConfigLoader.parse(fake.config(timeout)), new PrometheusRegistry());
+  }
+
+  @Test
+  void healthyFakeSlurmGivesAllCollectorsSuccess() throws Exception {
+    FakeSlurm fake = new FakeSlurm(tmp);
+    try (Exporter e = exporter(fake, "5s")) {
+      e.poller().runAllOnce();
+      Scrape s = scrape(e);
+      assertThat(s.status()).isEqualTo(200);
+      for (String c : new String[] {"nodes", "partitions", "jobs", "scheduler", "fairshare", "reservations",
+          "licenses", "controller"}) {
+        assertThat(s.body()).contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"" + c + "\"} 1.0");
+      }
+      assertThat(s.body())
+          .contains("slurm_nodes{cluster=\"fakecluster\",state=\"mixed\"} 3.0")
+          .contains("slurm_controller_up{cluster=\"fakecluster\",host=\"ctl2\",role=\"backup\"} 0.0")
+          .contains("slurm_licenses{cluster=\"fakecluster\",license=\"matlab\",state=\"used\"} 1.0")
+          .contains("slurm_account_level_fairshare{account=\"physics\",cluster=\"fakecluster\"} 0.833333")
+          .contains("slurm_partition_info{cluster=\"fakecluster\",default=\"false\",partition=\"cloud\",state=\"inactive\"} 1")
+          // edge fixtures contain deliberately malformed lines: counted, not fatal
+          .contains("hpcstatus_parse_errors_total{cluster=\"fakecluster\",collector=\"nodes\"} 4.0")
+          .contains("hpcstatus_parse_errors_total{cluster=\"fakecluster\",collector=\"jobs\"} 5.0")
+          .contains("hpcstatus_exporter_build_info{cluster=\"fakecluster\"");
+    }
+  }
+
+  @Test
+  void squeueExitingNonZeroFailsOnlyTheJobsCollector() throws Exception {
+    FakeSlurm fake = new FakeSlurm(tmp);
+    fake.squeue("echo 'squeue: error: Invalid user' >&2; exit 1");
+    try (Exporter e = exporter(fake, "5s")) {
+      e.poller().runAllOnce();
+      Scrape s = scrape(e);
+      assertThat(s.status()).isEqualTo(200);
+      assertThat(s.body())
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"jobs\"} 0.0")
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"nodes\"} 1.0")
+          .contains("hpcstatus_command_failures_total{cluster=\"fakecluster\",command=\"squeue\",reason=\"exit_code\"} 1.0")
+          .doesNotContain("slurm_jobs{")
+          .contains("slurm_nodes{");
+    }
+  }
+
+  @Test
+  void garbageOutputFailsTheCollectorAndCountsParseErrors() throws Exception {
+    FakeSlurm fake = new FakeSlurm(tmp);
+    fake.squeue("echo 'JOBID PARTITION NAME USER ST TIME NODES'; echo '  12 batch foo alice R 0:01 1'");
+    try (Exporter e = exporter(fake, "5s")) {
+      e.poller().runAllOnce();
+      Scrape s = scrape(e);
+      assertThat(s.status()).isEqualTo(200);
+      assertThat(s.body())
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"jobs\"} 0.0")
+          .contains("hpcstatus_parse_errors_total{cluster=\"fakecluster\",collector=\"jobs\"} 2.0")
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"partitions\"} 1.0");
+    }
+  }
+
+  @Test
+  void missingBinaryFailsOnlyItsCollectors() throws Exception {
+    FakeSlurm fake = new FakeSlurm(tmp);
+    fake.remove("sdiag");
+    try (Exporter e = exporter(fake, "5s")) {
+      e.poller().runAllOnce();
+      Scrape s = scrape(e);
+      assertThat(s.status()).isEqualTo(200);
+      assertThat(s.body())
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"scheduler\"} 0.0")
+          .contains("hpcstatus_command_failures_total{cluster=\"fakecluster\",command=\"sdiag\",reason=\"not_found\"} 1.0")
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"jobs\"} 1.0");
+    }
+  }
+
+  @Test
+  void hangingSqueueNeverDelaysAScrape() throws Exception {
+    FakeSlurm fake = new FakeSlurm(tmp);
+    fake.squeue("sleep 60");
+    try (Exporter e = exporter(fake, "3s")) {
+      e.poller().runOnce("nodes");
+      e.start(); // background poller now blocks in the hanging squeue for up to 3 s
+      Thread.sleep(300);
+      long t0 = System.nanoTime();
+      Scrape during = scrape(e);
+      long scrapeMs = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(during.status()).isEqualTo(200);
+      assertThat(during.body()).contains("slurm_nodes{");
+      // served from the last snapshot while squeue is still hanging (its timeout is 3 s)
+      assertThat(scrapeMs).isLessThan(2500);
+      // after the timeout the jobs collector reports failure with reason timeout
+      String jobsFailed = "hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"jobs\"} 0.0";
+      for (int i = 0; i < 100 && !during.body().contains(jobsFailed); i++) {
+        Thread.sleep(100);
+        during = scrape(e);
+      }
+      assertThat(during.body())
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"jobs\"} 0.0")
+          .contains("hpcstatus_command_failures_total{cluster=\"fakecluster\",command=\"squeue\",reason=\"timeout\"} 1.0")
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"nodes\"} 1.0");
+    }
+  }
+
+  @Test
+  void noSlurmAtAllStillServes() throws Exception {
+    FakeSlurm fake = new FakeSlurm(tmp);
+    for (String b : new String[] {"scontrol", "squeue", "sdiag", "sshare"}) {
+      fake.remove(b);
+    }
+    try (Exporter e = exporter(fake, "5s")) {
+      e.poller().runAllOnce();
+      Scrape s = scrape(e);
+      assertThat(s.status()).isEqualTo(200);
+      assertThat(s.body())
+          .contains("hpcstatus_collector_success{cluster=\"unknown\",collector=\"nodes\"} 0.0")
+          .contains("hpcstatus_exporter_build_info");
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package org.hpcstatus.exporter.bench;
+
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Locale;
+import org.hpcstatus.exporter.Exporter;
+import org.hpcstatus.exporter.config.ConfigLoader;
+
+/**
+ * /metrics latency over loopback: sequential GETs from one client after the poller has filled its
+ * snapshots. {@code live} uses the Slurm on this machine; {@code synthetic} fake Slurm binaries that
+ * print a 10k-node / 100k-job cluster. Prints median, p99, max and the body size.
+ *
+ * <p>Usage: ScrapeBench live|synthetic [requests]
+ */
+public final class ScrapeBench {
+  public static void main(String[] args) throws Exception {
+    String mode = args.length > 0 ? args[0] : "live";
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+    String yaml = "";
+    if (mode.equals("synthetic")) {
+      Path dir = Files.createTempDirectory("synthetic-slurm");
+      Files.writeString(dir.resolve("nodes.txt"), SyntheticSlurm.nodes(10_000));
+      Files.writeString(dir.resolve("partitions.txt"), SyntheticSlurm.partitions());
+      Files.writeString(dir.resolve("squeue.txt"), SyntheticSlurm.squeue(100_000));
+      script(dir, "scontrol", """
+          case "$*" in
+            "show config") echo "ClusterName = synthetic";;
+            "-d -o show nodes") cat "%1$s/nodes.txt";;
+            "-o show partitions") cat "%1$s/partitions.txt";;
+            "ping") echo "Slurmctld(primary) at ctl is UP";;
+            *) echo "No reservations in the system";;
+          esac""".formatted(dir));
+      script(dir, "squeue", "cat \"" + dir.resolve("squeue.txt") + "\"");
+      yaml = "slurm: {bin_dir: " + dir + "}\ncollectors:\n  scheduler: {enabled: false}\n  fairshare: {enabled: false}\n";
+    }
+    try (Exporter e = new Exporter(ConfigLoader.parse(yaml), new PrometheusRegistry());
+         HTTPServer server = HTTPServer.builder().port(0).hostname("127.0.0.1").registry(e.registry()).buildAndStart()) {
+      e.poller().runAllOnce();
+      HttpClient client = HttpClient.newHttpClient();
+      URI uri = URI.create("http://127.0.0.1:" + server.getPort() + "/metrics");
+      long bytes = 0;
+      for (int i = 0; i < 200; i++) { // warm-up
+        bytes = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray()).body().length;
+      }
+      long[] ns = new long[n];
+      for (int i = 0; i < n; i++) {
+        long t = System.nanoTime();
+        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+        ns[i] = System.nanoTime() - t;
+        if (r.statusCode() != 200) {
+          throw new IllegalStateException("HTTP " + r.statusCode());
+        }
+      }
+      Arrays.sort(ns);
+      System.out.printf(Locale.ROOT, "scrape %s: n=%d median=%.3f ms p99=%.3f ms max=%.3f ms body=%d bytes collectors=%s%n",
+          mode, n, ns[n / 2] / 1e6, ns[(int) (n * 0.99)] / 1e6, ns[n - 1] / 1e6, bytes, e.status());
+    }
+  }
+
+  private static void script(Path dir, String name, String body) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test command (README.md): sets up everything the tests need on a fresh Debian 12 machine
+# (as root) and runs `mvn verify` with integration tests REQUIRED (a missing testbed fails them).
+#   1. apt packages: JDK 17 + Maven if missing
+#   2. the real single-node Slurm testbed (scripts/slurm-testbed.sh up + jobs)
+#   3. real local services for the health-check tests (scripts/services.sh up, when present)
+#   4. mvn -B verify -Dhpcstatus.it.required=true
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { printf '[ci-test %(%H:%M:%S)T] %s\n' -1 "$*"; }
+export DEBIAN_FRONTEND=noninteractive
+
+need=()
+command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
+command -v curl >/dev/null || need+=(curl)
+if ((${#need[@]})); then
+  log "installing ${need[*]}"
+  apt-get install -y -q "${need[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null; }
+fi
+
+log "Slurm testbed: up"
+bash scripts/slurm-testbed.sh up
+log "Slurm testbed: job mix"
+bash scripts/slurm-testbed.sh jobs
+
+if [[ -x scripts/services.sh || -f scripts/services.sh ]]; then
+  log "local services: up"
+  bash scripts/services.sh up
+fi
+
+log "mvn verify (integration tests required)"
+mvn -B -ntp verify -Dhpcstatus.it.required=true -Dhpcstatus.revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"

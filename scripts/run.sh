@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The main job (README.md): serve the exporter on :9850.
+# Where Slurm answers (`scontrol ping`), it just builds (if needed) and serves. On a fresh Debian
+# machine without Slurm it first brings up the real single-node testbed with a job mix
+# (scripts/slurm-testbed.sh, needs root) and the local services, so a newcomer sees real data.
+# Extra arguments go to the exporter, e.g. scripts/run.sh --config config/example.yaml
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { printf '[run %(%H:%M:%S)T] %s\n' -1 "$*"; }
+export DEBIAN_FRONTEND=noninteractive
+
+if ! command -v javac >/dev/null || ! command -v mvn >/dev/null; then
+  log "installing JDK 17 and Maven"
+  apt-get install -y -q openjdk-17-jdk-headless maven >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q openjdk-17-jdk-headless maven >/dev/null; }
+fi
+
+if command -v scontrol >/dev/null && scontrol ping 2>/dev/null | grep -q 'is UP'; then
+  log "Slurm answers: serving it"
+else
+  log "no running Slurm here: starting the single-node testbed (scripts/slurm-testbed.sh)"
+  bash scripts/slurm-testbed.sh up
+  bash scripts/slurm-testbed.sh jobs
+  if [[ -f scripts/services.sh ]]; then
+    bash scripts/services.sh up
+  fi
+fi
+
+JAR=exporter/target/hpc-status-exporter.jar
+if [[ ! -f $JAR ]] || [[ -n "$(find exporter/src pom.xml exporter/pom.xml -newer "$JAR" -print -quit)" ]]; then
+  log "building $JAR"
+  mvn -B -q -ntp package -DskipTests -Dhpcstatus.revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+fi
+
+# JVM sized for a small, steady footprint (see docs/performance.md): serial GC, small heap, C1 only,
+# and few malloc arenas.
+export MALLOC_ARENA_MAX=2
+JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms8m -Xmx32m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=12m -XX:MaxMetaspaceSize=40m -XX:CICompilerCount=1"}
+log "serving on ${HPCSTATUS_LISTEN:-:9850}; scrape /metrics there"
+# shellcheck disable=SC2086
+exec java $JAVA_OPTS -jar "$JAR" serve --web.listen-address="${HPCSTATUS_LISTEN:-:9850}" "$@"

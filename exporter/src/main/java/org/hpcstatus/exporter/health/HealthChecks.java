@@ -67,6 +67,14 @@ public final class HealthChecks implements AutoCloseable {
     }
   }
 
+  /** Epoch millis of a System.nanoTime() instant (one monotonic base, so lateness is not clock skew). */
+  private final long epochBaseMillis = System.currentTimeMillis();
+  private final long nanoBase = System.nanoTime();
+
+  private long epochMillis(long nanos) {
+    return epochBaseMillis + (nanos - nanoBase) / 1_000_000;
+  }
+
   private static final class Attempt {
     final long plannedEpochMillis;
     final AtomicBoolean recorded = new AtomicBoolean();
@@ -101,7 +109,7 @@ public final class HealthChecks implements AutoCloseable {
     Double tlsExpiry;
     List<CheckResult.Sample> samples = List.of();
     final ArrayDeque<HistoryEntry> history = new ArrayDeque<>();
-    long nextPlannedMillis;
+    long nextPlannedNanos;
 
     State(ServiceCheckConfig cfg, Check check) {
       this.cfg = cfg;
@@ -184,12 +192,11 @@ public final class HealthChecks implements AutoCloseable {
     started = true;
     int i = 0;
     int n = states.size();
-    long now = System.currentTimeMillis();
     for (State st : states.values()) {
       long spread = Math.min(1000, st.intervalMillis);
       long delay = n == 0 ? 0 : spread * i / n;
       synchronized (st) {
-        st.nextPlannedMillis = now + delay;
+        st.nextPlannedNanos = System.nanoTime() + delay * 1_000_000L;
       }
       timer.scheduleAtFixedRate(() -> tick(st), delay, st.intervalMillis, TimeUnit.MILLISECONDS);
       i++;
@@ -207,17 +214,38 @@ public final class HealthChecks implements AutoCloseable {
     if (st == null) {
       throw new IllegalArgumentException("no service check " + service);
     }
-    return launch(st, System.currentTimeMillis(), false);
+    return launch(st, epochMillis(System.nanoTime()), false);
+  }
+
+  /**
+   * Runs every check once, concurrently, and waits until each has a result (success, failure or its
+   * timeout): for {@code probe} and {@code print-metrics}.
+   */
+  public void runAllOnce() {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    long maxTimeoutMs = 0;
+    for (State st : states.values()) {
+      all.add(launch(st, epochMillis(System.nanoTime()), false));
+      maxTimeoutMs = Math.max(maxTimeoutMs, st.cfg.timeout().toMillis());
+    }
+    try {
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+          .get(maxTimeoutMs + 2000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.warn("not every service check finished: {}", e.toString());
+    }
   }
 
   private void tick(State st) {
     try {
       long planned;
       synchronized (st) {
-        planned = st.nextPlannedMillis;
-        st.nextPlannedMillis += st.intervalMillis;
+        planned = st.nextPlannedNanos;
+        st.nextPlannedNanos += st.intervalMillis * 1_000_000L;
       }
-      launch(st, planned, true);
+      launch(st, epochMillis(planned), true);
     } catch (RuntimeException e) {
       LOG.error("service check {}: scheduling failed", st.cfg.name(), e);
     }
@@ -234,7 +262,7 @@ public final class HealthChecks implements AutoCloseable {
         if (scheduled && running.recorded.get()) {
           // the previous run timed out and its thread is still stuck: the target is still not answering
           Attempt skipped = new Attempt(planned);
-          skipped.startedEpochMillis = System.currentTimeMillis();
+          skipped.startedEpochMillis = epochMillis(System.nanoTime());
           record(st, skipped, null, new CheckException(Reason.TIMEOUT, "previous check still running after its "
               + st.cfg.timeout().toMillis() + "ms timeout (target hung)"), st.cfg.timeout().toNanos() / 1e9);
         }
@@ -257,7 +285,7 @@ public final class HealthChecks implements AutoCloseable {
 
   private void execute(State st, Attempt a) {
     long start = System.nanoTime();
-    a.startedEpochMillis = System.currentTimeMillis();
+    a.startedEpochMillis = epochMillis(start);
     CheckResult result = null;
     Throwable error = null;
     try {
@@ -331,7 +359,7 @@ public final class HealthChecks implements AutoCloseable {
         st.failures[reason.ordinal()]++;
         st.samples = List.of();
       }
-      long started = a.startedEpochMillis == 0 ? System.currentTimeMillis() : a.startedEpochMillis;
+      long started = a.startedEpochMillis == 0 ? epochMillis(System.nanoTime()) : a.startedEpochMillis;
       st.history.addLast(new HistoryEntry(a.plannedEpochMillis, started, seconds, ok, reason, message));
       while (st.history.size() > HISTORY) {
         st.history.removeFirst();

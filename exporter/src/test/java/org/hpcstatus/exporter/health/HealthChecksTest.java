@@ -206,6 +206,20 @@ class HealthChecksTest {
   }
 
   @Test
+  void runAllOnceWaitsForEveryResultButNotForAHungCheck() {
+    Hung hung = new Hung();
+    Map<ServiceCheckConfig, Check> m = new LinkedHashMap<>();
+    m.put(cfg("nfs", 1), hung);
+    m.put(cfg("web", 1), new Scripted());
+    try (HealthChecks hc = new HealthChecks(m, () -> "test")) {
+      hc.runAllOnce();
+      assertThat(hc.status("web").last().ok()).isTrue();
+      assertThat(hc.status("nfs").last().reason()).isEqualTo(Reason.TIMEOUT);
+      hung.release.countDown();
+    }
+  }
+
+  @Test
   void historyIsBounded() {
     try (HealthChecks hc = single(cfg("web", 1), new Scripted())) {
       for (int i = 0; i < HealthChecks.HISTORY + 5; i++) {

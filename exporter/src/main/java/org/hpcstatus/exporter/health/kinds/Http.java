@@ -116,9 +116,10 @@ final class Http {
 
   private Answer call(CheckContext ctx, Request req) throws IOException, CheckException {
     ctx.checkDeadline();
-    OkHttpClient c = client.newBuilder().callTimeout(Duration.ofMillis(ctx.remainingMillis())).build();
     Expiry expiry = new Expiry();
-    try (Response resp = c.newCall(req.newBuilder().tag(Expiry.class, expiry).build()).execute()) {
+    okhttp3.Call call = client.newCall(req.newBuilder().tag(Expiry.class, expiry).build());
+    call.timeout().timeout(ctx.remainingMillis(), TimeUnit.MILLISECONDS);
+    try (Response resp = call.execute()) {
       String body = resp.peekBody(MAX_BODY).string();
       return new Answer(resp.code(), resp.headers(), body, expiry.epochSeconds);
     }

@@ -23,8 +23,8 @@ import org.hpcstatus.exporter.health.ServiceCheckConfig;
 
 /**
  * MQTT 3.1.1 via Paho: CONNECT/CONNACK (credentials, TLS with {@code ssl://}), then the broker's
- * retained {@code $SYS} statistics (Mosquitto and compatible brokers; waits at most a quarter of the
- * timeout for them, so brokers without {@code $SYS} still pass), and optionally a QoS 1
+ * retained {@code $SYS} statistics (Mosquitto and compatible brokers; best effort: waits at most half
+ * the remaining time, and 2 s, for them, so brokers without {@code $SYS} still pass), and optionally a QoS 1
  * publish→subscribe round trip on {@code round_trip_topic}.
  */
 public final class MqttCheck implements Check {
@@ -120,7 +120,7 @@ public final class MqttCheck implements Check {
     client.subscribe(topics, qos, new org.eclipse.paho.client.mqttv3.IMqttMessageListener[] {
         (t, m) -> put(got, all, t, m), (t, m) -> put(got, all, t, m), (t, m) -> put(got, all, t, m),
         (t, m) -> put(got, all, t, m), (t, m) -> put(got, all, t, m)});
-    long wait = Math.min(ctx.remainingMillis() / 4, 2000);
+    long wait = Math.min(ctx.remainingMillis() / 2, 2000);
     all.await(wait, TimeUnit.MILLISECONDS);
     client.unsubscribe(topics);
     String version = got.get(SYS_VERSION);

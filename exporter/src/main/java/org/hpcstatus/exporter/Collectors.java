@@ -26,7 +26,7 @@ import org.hpcstatus.exporter.slurm.scheduler.SchedulerCollector;
  * The collector table: every collector the exporter has, whether it is on by default, and how often it
  * polls. Config ({@code collectors.<name>.enabled/interval}) overrides both. Default intervals keep
  * slurmctld load under 20 RPC/min: the fast state (nodes, partitions, jobs: 4 RPCs) every 15 s, the
- * slow-changing sources every one to five minutes.
+ * slow-changing sources every one to five minutes (measured by RpcBench, see docs/performance.md).
  */
 public final class Collectors {
 
@@ -44,7 +44,7 @@ public final class Collectors {
       new Entry("scheduler", true, Duration.ofSeconds(60), c -> new SchedulerCollector(), "sdiag"),
       new Entry("fairshare", true, Duration.ofMinutes(5),
           c -> new FairshareCollector(c.jobs().topUsers() * 10, c.jobs().excludeUsers()), "sshare -a -P -l"),
-      new Entry("reservations", true, Duration.ofMinutes(2), c -> new ReservationsCollector(),
+      new Entry("reservations", true, Duration.ofMinutes(5), c -> new ReservationsCollector(),
           "scontrol -o show reservations"),
       new Entry("licenses", true, Duration.ofMinutes(5), c -> new LicensesCollector(), "scontrol -o show licenses"),
       new Entry("controller", true, Duration.ofSeconds(60), c -> new ControllerCollector(), "scontrol ping"));

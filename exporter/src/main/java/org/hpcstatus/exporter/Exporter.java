@@ -30,6 +30,7 @@ public final class Exporter implements AutoCloseable {
   private final Poller poller;
   private final PrometheusRegistry registry;
   private final HealthChecks healthChecks;
+  private final ExporterCollector collector;
 
   public Exporter(Config config) {
     this(config, new PrometheusRegistry());
@@ -44,7 +45,9 @@ public final class Exporter implements AutoCloseable {
     this.poller = new Poller(Collectors.enabled(config), sources, cluster, self);
     this.healthChecks = new HealthChecks(config.services(), cluster::get);
     this.registry = registry;
-    registry.register(new ExporterCollector(poller::snapshots, healthChecks::snapshots));
+    this.collector = new ExporterCollector(new ExporterCollector.Part(poller::snapshots, poller::generation),
+        new ExporterCollector.Part(healthChecks::snapshots, healthChecks::generation));
+    registry.register(collector);
   }
 
   private String lookupClusterName() {
@@ -65,6 +68,44 @@ public final class Exporter implements AutoCloseable {
 
   public PrometheusRegistry registry() {
     return registry;
+  }
+
+  /** The registry's single collector; other parts (health checks, accounting) add themselves here. */
+  public ExporterCollector collector() {
+    return collector;
+  }
+
+  /**
+   * Starts the HTTP server: {@code /metrics} from the encoded-exposition cache, {@code /} a status page,
+   * {@code /-/healthy} (client_java). {@code host} null binds all interfaces; port 0 picks a free one.
+   */
+  public io.prometheus.metrics.exporter.httpserver.HTTPServer serve(String host, int port) throws java.io.IOException {
+    // without TCP_NODELAY the JDK server's header and body writes meet the client's delayed ACK: +40 ms
+    // per scrape of a small body (measured). Read once, when the JDK's HTTP server is first used.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    var metrics = new org.hpcstatus.exporter.core.MetricsEndpoint(registry, collector);
+    // client_java's own handler moves aside: /metrics is served from the cache
+    var b = io.prometheus.metrics.exporter.httpserver.HTTPServer.builder().port(port).registry(registry)
+        .metricsHandlerPath("/metrics-uncached")
+        .defaultHandler(ex -> {
+          String path = ex.getRequestURI().getPath();
+          if (path.equals("/metrics")) {
+            metrics.handle(ex);
+            return;
+          }
+          byte[] body = org.hpcstatus.exporter.cli.ServeCommand.landingPage(this)
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+          ex.sendResponseHeaders(path.equals("/") ? 200 : 404, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    if (host != null) {
+      b.hostname(host);
+    }
+    return b.buildAndStart();
   }
 
   public Poller poller() {

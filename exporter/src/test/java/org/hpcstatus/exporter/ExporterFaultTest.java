@@ -26,8 +26,7 @@ class ExporterFaultTest {
   record Scrape(int status, String body) {}
 
   static Scrape scrape(Exporter exporter) throws Exception {
-    try (HTTPServer server = HTTPServer.builder().port(0).hostname("127.0.0.1").registry(exporter.registry())
-        .buildAndStart()) {
+    try (HTTPServer server = exporter.serve("127.0.0.1", 0)) {
       HttpResponse<String> r = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/metrics"))
               .timeout(Duration.ofSeconds(10)).build(),
@@ -136,6 +135,40 @@ class ExporterFaultTest {
           .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"jobs\"} 0.0")
           .contains("hpcstatus_command_failures_total{cluster=\"fakecluster\",command=\"squeue\",reason=\"timeout\"} 1.0")
           .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"nodes\"} 1.0");
+    }
+  }
+
+  @Test
+  void cachedExpositionFollowsEveryPollAndHonoursGzip() throws Exception {
+    FakeSlurm fake = new FakeSlurm(tmp);
+    try (Exporter e = new Exporter(ConfigLoader.parse(fake.config("5s") + "collectors:\n  jobs: {interval: 1s}\n"),
+        new PrometheusRegistry()); HTTPServer server = e.serve("127.0.0.1", 0)) {
+      e.poller().runAllOnce();
+      HttpClient c = HttpClient.newHttpClient();
+      URI uri = URI.create("http://127.0.0.1:" + server.getPort() + "/metrics");
+      String first = c.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String again = c.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(again).isEqualTo(first).contains("slurm_jobs{cluster=\"fakecluster\",state=\"running\"} 4.0");
+      // the next poll sees new squeue output: the cached body must not outlive it
+      fake.squeue("echo '9|9|zed|acct|batch|R|None|1|1|cpu=1|N/A|N/A|normal|2026-11-23T08:00:00|N/A|x'");
+      Thread.sleep(600); // past the source's freshness window (half the 1 s interval)
+      e.poller().runOnce("jobs");
+      String after = c.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(after).contains("slurm_jobs{cluster=\"fakecluster\",state=\"running\"} 1.0");
+      HttpResponse<byte[]> gz = c.send(HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip").build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
+      String unzipped = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))
+          .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(unzipped).isEqualTo(after);
+      HttpResponse<String> om = c.send(HttpRequest.newBuilder(uri)
+          .header("Accept", "application/openmetrics-text; version=1.0.0").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(om.headers().firstValue("Content-Type").orElse("")).startsWith("application/openmetrics-text");
+      assertThat(om.body()).endsWith("# EOF\n");
+      HttpResponse<String> root = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(root.statusCode()).isEqualTo(200);
+      assertThat(root.body()).contains("fakecluster").contains("jobs: ok");
     }
   }
 

@@ -24,18 +24,8 @@ public final class ServeCommand implements Callable<Integer> {
     Config config = options.load();
     ListenAddress addr = ListenAddress.parse("/web/listen_address", config.web().listenAddress());
     Exporter exporter = new Exporter(config).start();
-    HTTPServer.Builder b = HTTPServer.builder().port(addr.port()).registry(exporter.registry())
-        .defaultHandler(ex -> {
-          byte[] body = landingPage(exporter).getBytes(StandardCharsets.UTF_8);
-          ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-          ex.sendResponseHeaders(ex.getRequestURI().getPath().equals("/") ? 200 : 404, body.length);
-          ex.getResponseBody().write(body);
-          ex.close();
-        });
-    if (addr.host() != null) {
-      b.hostname(addr.host());
-    }
-    HTTPServer server = b.buildAndStart();
+    // client_java's own handler moves aside: /metrics is served from the encoded-exposition cache
+    HTTPServer server = exporter.serve(addr.host(), addr.port());
     LOG.info("hpc-status-exporter {} serving on {}:{} (cluster={})", exporter.self().version(),
         addr.host() == null ? "*" : addr.host(), server.getPort(), exporter.cluster());
     CountDownLatch stop = new CountDownLatch(1);
@@ -48,7 +38,7 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  static String landingPage(Exporter exporter) {
+  public static String landingPage(Exporter exporter) {
     StringBuilder sb = new StringBuilder("<!doctype html><html><head><title>hpc-status-exporter</title></head><body>")
         .append("<h1>hpc-status-exporter</h1><p>cluster: ").append(esc(exporter.cluster()))
         .append("</p><p><a href=\"/metrics\">/metrics</a></p><h2>Collectors</h2><ul>");

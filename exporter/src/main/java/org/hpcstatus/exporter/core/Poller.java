@@ -53,6 +53,7 @@ public final class Poller implements AutoCloseable {
   }
 
   private final Map<String, State> states = new LinkedHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
   private final SourceCache sources;
   private final ClusterName cluster;
   private final SelfMetrics self;
@@ -126,6 +127,7 @@ public final class Poller implements AutoCloseable {
         }
       }
       st.duration = (System.nanoTime() - start) / 1e9;
+      generation.incrementAndGet();
       st.ran = true;
       st.success = ok;
       st.snapshots = snaps;
@@ -144,6 +146,11 @@ public final class Poller implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Changes after every collector run (its snapshots and the self-metrics it touched). */
+  public long generation() {
+    return generation.get();
   }
 
   /** Last results of all collectors plus the poller's own metrics. Cheap: no command runs here. */

@@ -13,12 +13,19 @@ import java.util.function.Function;
  * @param argv       program and arguments, never passed through a shell
  * @param allowNonZero accept a non-zero exit if the output parses (e.g. {@code scontrol ping} with a backup down)
  * @param parser     String → records, never throws on bad input
+ * @param minAge     a result younger than this is reused even if a collector polls faster (for
+ *                   slow-changing data read by a fast collector); {@code Duration.ZERO}: no floor
  */
 public record Source<T>(String name, String label, List<String> argv, boolean allowNonZero,
-                        Function<String, Parsed<T>> parser) {
+                        Function<String, Parsed<T>> parser, java.time.Duration minAge) {
 
   public Source {
     argv = List.copyOf(argv);
+  }
+
+  public Source(String name, String label, List<String> argv, boolean allowNonZero,
+      Function<String, Parsed<T>> parser) {
+    this(name, label, argv, allowNonZero, parser, java.time.Duration.ZERO);
   }
 
   public static <T> Source<T> of(String name, List<String> argv, Function<String, Parsed<T>> parser) {

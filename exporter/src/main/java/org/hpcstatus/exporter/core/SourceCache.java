@@ -51,7 +51,12 @@ public final class SourceCache {
     e.lock.lock();
     try {
       Instant now = clock.instant();
-      if (e.fetchedAt == null || !e.fetchedAt.plus(maxAge).isAfter(now)) {
+      Duration age = maxAge.compareTo(source.minAge()) < 0 ? source.minAge() : maxAge;
+      // a failed fetch is retried at the collector's pace, not held for the source's floor
+      if (e.failure != null) {
+        age = maxAge;
+      }
+      if (e.fetchedAt == null || !e.fetchedAt.plus(age).isAfter(now)) {
         fetch(source, e);
       }
       if (e.failure != null) {

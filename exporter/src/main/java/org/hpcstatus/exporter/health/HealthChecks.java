@@ -127,6 +127,7 @@ public final class HealthChecks implements AutoCloseable {
   private final Supplier<String> cluster;
   private final ScheduledExecutorService timer;
   private final ExecutorService workers;
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean started;
   private volatile boolean closed;
 
@@ -367,6 +368,7 @@ public final class HealthChecks implements AutoCloseable {
       isUp = st.up();
       consecutive = st.consecutiveFailures;
     }
+    generation.incrementAndGet();
     if (wasUp && !isUp) {
       LOG.warn("service {} ({}) is DOWN after {} failed check(s): {}: {}", st.cfg.name(), st.cfg.kind(),
           consecutive, reason.label(), message);
@@ -386,6 +388,11 @@ public final class HealthChecks implements AutoCloseable {
       }
     }
     return b.length;
+  }
+
+  /** Changes whenever a result is recorded (the exposition cache is valid while it does not). */
+  public long generation() {
+    return generation.get();
   }
 
   /** The scrape path: reads the recorded results only. Never throws for one bad check. */

@@ -18,22 +18,27 @@ import org.hpcstatus.exporter.slurm.scheduler.SdiagParser;
 public final class SlurmSources {
   private SlurmSources() {}
 
-  /** NODE_INFO. {@code -d} adds GresUsed (allocated GPUs by type). */
+  /** NODE_INFO + PARTITION_INFO (scontrol loads partitions to print Partitions=). {@code -d} adds GresUsed. */
   public static final Source<List<org.hpcstatus.exporter.slurm.nodes.Node>> NODES =
       new Source<>("nodes", "scontrol show nodes", List.of("scontrol", "-d", "-o", "show", "nodes"), false,
           NodesParser::parse);
 
-  /** PARTITION_INFO. */
+  /**
+   * PARTITION_INFO. Partition definitions (state, default, MaxTime) change rarely: read at most once a
+   * minute even though the partitions collector refreshes its node counts every 15 s. This keeps a
+   * refresh of node + job state at 4 RPCs (scontrol show nodes and squeue each load partitions
+   * themselves: NODE_INFO+PARTITION_INFO, JOB_INFO+PARTITION_INFO).
+   */
   public static final Source<List<org.hpcstatus.exporter.slurm.partitions.Partition>> PARTITIONS =
       new Source<>("partitions", "scontrol show partitions", List.of("scontrol", "-o", "show", "partitions"), false,
-          PartitionsParser::parse);
+          PartitionsParser::parse, java.time.Duration.ofSeconds(60));
 
   /** JOB_INFO (+ PARTITION_INFO, which squeue always loads). One line per job and array task. */
   public static final Source<List<org.hpcstatus.exporter.slurm.jobs.Job>> JOBS =
       new Source<>("jobs", "squeue", List.of("squeue", "-a", "-r", "-h", "-O", SqueueParser.FORMAT), false,
           SqueueParser::parse);
 
-  /** STATS_INFO. */
+  /** STATS_INFO (and, once, BUILD_INFO for ClusterName via scontrol show config). */
   public static final Source<org.hpcstatus.exporter.slurm.scheduler.Sdiag> SDIAG =
       new Source<>("scheduler", "sdiag", List.of("sdiag"), false, SdiagParser::parse);
 

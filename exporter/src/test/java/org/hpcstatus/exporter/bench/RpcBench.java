@@ -29,11 +29,21 @@ public final class RpcBench {
       "REQUEST_STATS_INFO", "REQUEST_SHARE_INFO", "REQUEST_RESERVATION_INFO", "REQUEST_LICENSE_INFO", "REQUEST_PING",
       "REQUEST_BUILD_INFO");
 
+  static final String USER = System.getProperty("user.name");
+
+  /** RPC counts by message type (global), plus "USER:<me>" = this Unix user's RPCs (exact, if nobody else is it). */
   static Map<String, Long> rpcs() throws Exception {
     Sdiag s = SdiagParser.parse(RUN.run("sdiag", List.of("sdiag"), false).stdout()).value();
     Map<String, Long> m = new TreeMap<>();
     s.rpcByType().forEach((k, v) -> m.put(k, v.count()));
+    Sdiag.Rpc mine = s.rpcByUser().get(USER);
+    m.put("USER:" + USER, mine == null ? 0 : mine.count());
     return m;
+  }
+
+  /** This user's RPCs between two readings, less the one sdiag call of the second reading. */
+  static long mine(Map<String, Long> a, Map<String, Long> b) {
+    return b.get("USER:" + USER) - a.get("USER:" + USER) - 1;
   }
 
   static Map<String, Long> diff(Map<String, Long> a, Map<String, Long> b) {
@@ -63,10 +73,10 @@ public final class RpcBench {
         e.poller().runAllOnce();
         Thread.sleep(1100); // past the 1 s freshness, so the next refresh runs the commands again
       }
-      Map<String, Long> d = diff(before, rpcs());
-      long total = d.values().stream().mapToLong(Long::longValue).sum();
-      System.out.printf(Locale.ROOT, "refresh of nodes+partitions+jobs: %.2f RPCs per refresh (%d refreshes) %s%n",
-          total / (double) refreshes, refreshes, d);
+      Map<String, Long> after = rpcs();
+      Map<String, Long> d = diff(before, after);
+      System.out.printf(Locale.ROOT, "refresh of nodes+partitions+jobs: %.2f RPCs per refresh by user %s (%d refreshes);"
+          + " by type (global) %s%n", mine(before, after) / (double) refreshes, USER, refreshes, d);
     }
 
     try (Exporter e = new Exporter(ConfigLoader.parse(""), new PrometheusRegistry())) {
@@ -80,10 +90,10 @@ public final class RpcBench {
         Thread.sleep(100);
       }
       e.close();
-      Map<String, Long> d = diff(before, rpcs());
-      long total = d.values().stream().mapToLong(Long::longValue).sum();
-      System.out.printf(Locale.ROOT, "steady state, default config: %.1f RPCs/min over %d s with %d scrapes %s%n",
-          total * 60.0 / steady, steady, scrapes, d);
+      Map<String, Long> after = rpcs();
+      Map<String, Long> d = diff(before, after);
+      System.out.printf(Locale.ROOT, "steady state, default config: %.1f RPCs/min by user %s over %d s with %d scrapes;"
+          + " by type (global) %s%n", mine(before, after) * 60.0 / steady, USER, steady, scrapes, d);
     }
   }
 }

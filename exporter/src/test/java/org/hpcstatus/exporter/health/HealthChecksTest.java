@@ -123,6 +123,17 @@ class HealthChecksTest {
   }
 
   @Test
+  void generationChangesWithEveryRecordedResult() {
+    try (HealthChecks hc = single(cfg("web", 1), new Scripted())) {
+      long g0 = hc.generation();
+      HealthTesting.runOnce(hc, "web");
+      long g1 = hc.generation();
+      assertThat(g1).as("the exposition cache must be invalidated by a new result").isNotEqualTo(g0);
+      assertThat(hc.generation()).as("and stays valid while nothing runs").isEqualTo(g1);
+    }
+  }
+
+  @Test
   void neverSucceededMeansDown() {
     try (HealthChecks hc = single(cfg("web", 5), new Scripted().then(new ConnectException("refused")))) {
       assertThat(HealthTesting.scrape(hc)).as("nothing known before the first run").doesNotContain("service_up{");

@@ -46,7 +46,7 @@ final class HealthTesting {
   /** The exposition text of a fresh registry holding only these checks. */
   static String scrape(HealthChecks hc) {
     PrometheusRegistry registry = new PrometheusRegistry();
-    registry.register(new ExporterCollector(hc::snapshots));
+    registry.register(new ExporterCollector(ExporterCollector.Part.uncached(hc::snapshots)));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       new PrometheusTextFormatWriter(false).write(out, registry.scrape());

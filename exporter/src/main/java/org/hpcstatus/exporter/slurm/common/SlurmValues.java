@@ -148,14 +148,46 @@ public final class SlurmValues {
    * (the runner sets {@code TZ=UTC}). Returns epoch seconds, or {@code null} for Unknown/None/N/A.
    */
   public static Long timestamp(String s) {
-    if (KeyValues.isNull(s) || s.equals("Unknown") || s.equals("Unknown ")) {
+    if (KeyValues.isNull(s) || s.startsWith("Unknown")) {
+      return null;
+    }
+    String t = s.strip();
+    // fast path for the fixed layout yyyy-MM-ddTHH:mm:ss (hundreds of thousands per squeue poll)
+    if (t.length() == 19 && t.charAt(4) == '-' && t.charAt(7) == '-' && t.charAt(10) == 'T' && t.charAt(13) == ':'
+        && t.charAt(16) == ':') {
+      int y = digits(t, 0, 4);
+      int mo = digits(t, 5, 2);
+      int d = digits(t, 8, 2);
+      int h = digits(t, 11, 2);
+      int mi = digits(t, 14, 2);
+      int se = digits(t, 17, 2);
+      if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h < 24 && mi >= 0 && mi < 60 && se >= 0
+          && se < 61) {
+        try {
+          return java.time.LocalDate.of(y, mo, d).toEpochDay() * 86_400L + h * 3600L + mi * 60L + se;
+        } catch (java.time.DateTimeException e) {
+          return null;
+        }
+      }
       return null;
     }
     try {
-      return LocalDateTime.parse(s.strip()).toEpochSecond(ZoneOffset.UTC);
+      return LocalDateTime.parse(t).toEpochSecond(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  private static int digits(String s, int from, int len) {
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** Splits on commas outside parentheses: {@code gpu:a100:2(IDX:0,2),gpu:v100:1} → 2 items. */

@@ -18,6 +18,9 @@ import org.hpcstatus.exporter.slurm.common.SlurmValues;
 public final class NodesParser {
   private static final Pattern REASON = Pattern.compile("^(.*?)\\s*\\[([^@\\]]*)@([0-9T:\\-]+)\\]\\s*$");
   private static final int MAX_REASON = 128;
+  /** The keys we read; the rest of each ~1 kB record is skipped without copying. */
+  static final Set<String> KEYS = Set.of("NodeName", "State", "CPUTot", "CPUAlloc", "CPUEfctv", "CPULoad",
+      "RealMemory", "AllocMem", "FreeMem", "Gres", "GresUsed", "AllocTRES", "Partitions", "Reason", "Version");
 
   private NodesParser() {}
 
@@ -34,7 +37,7 @@ public final class NodesParser {
         }
         continue;
       }
-      Node n = parseNode(KeyValues.parse(line), errors, line);
+      Node n = parseNode(KeyValues.parse(line, KEYS), errors, line);
       if (n != null && nodes.putIfAbsent(n.name(), n) != null) {
         errors.add("duplicate node", line);
       }

@@ -30,7 +30,7 @@ import org.hpcstatus.exporter.health.ServiceCheckConfig;
  * reported twice: the exporter's own threads (health-*, OkHttp*) and the whole JVM, which also serves the
  * in-process targets (an upper bound).
  *
- * <p>Usage: HealthBench [seconds per scenario, default 30]
+ * <p>Usage: HealthBench [seconds per scenario, default 30] [noop|tcp|http|redis: one kind only]
  */
 public final class HealthBench {
   public static void main(String[] args) throws Exception {
@@ -71,6 +71,10 @@ public final class HealthBench {
         tcp.getLocalPort(), silent.getLocalPort(), redis ? ":16379 (real)" : "not running -> tcp instead");
 
     String only = args.length > 1 ? args[1] : null;
+    if ("noop".equals(only)) {
+      noop(seconds);
+      System.exit(0);
+    }
     if (only != null) {
       // one kind only (profiling): 100 checks of it
       StringBuilder y = new StringBuilder("services:\n");
@@ -186,6 +190,36 @@ public final class HealthBench {
           pct(l, 50), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1], l.length);
       System.out.printf(Locale.ROOT, "snapshots() (scrape path) mean %.3f ms over %d calls%n",
           scrapeNs / 1e6 / scrapes, scrapes);
+    }
+  }
+
+  /** The scheduler's own cost: 100 checks that do nothing, at 1 s. */
+  static void noop(int seconds) throws Exception {
+    java.util.Map<ServiceCheckConfig, org.hpcstatus.exporter.health.Check> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 100; i++) {
+      m.put(ServiceCheckConfig.of("noop-" + i, "tcp", "127.0.0.1:1")
+          .withTiming(java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(500), 1),
+          new org.hpcstatus.exporter.health.Check() {
+            @Override
+            public org.hpcstatus.exporter.health.CheckResult run(org.hpcstatus.exporter.health.CheckContext ctx) {
+              return new org.hpcstatus.exporter.health.CheckResult();
+            }
+
+            @Override
+            public List<org.hpcstatus.exporter.core.MetricDef> metrics() {
+              return List.of();
+            }
+          });
+    }
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    try (HealthChecks hc = new HealthChecks(m, () -> "bench").start()) {
+      Thread.sleep(5000);
+      long c0 = exporterCpu(threads);
+      long w0 = System.nanoTime();
+      Thread.sleep(seconds * 1000L);
+      System.out.println("## 100 no-op checks (scheduler overhead)");
+      System.out.printf(Locale.ROOT, "exporter threads CPU: %.1f%% of one core%n",
+          100.0 * (exporterCpu(threads) - c0) / (System.nanoTime() - w0));
     }
   }
 

@@ -47,7 +47,7 @@ wait_port() { # port seconds
   log "port $1 did not open"; return 1
 }
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+running() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
 
 up_mosquitto() {
   local d=$BASE/mosquitto
@@ -134,7 +134,7 @@ CONF
 }
 
 stop_pidfile() {
-  if running "$1"; then kill "$(cat "$1")"; for _ in $(seq 50); do running "$1" || break; sleep 0.1; done; fi
+  if running "$1"; then kill "$(cat "$1" 2>/dev/null)" 2>/dev/null || true; for _ in $(seq 50); do running "$1" || break; sleep 0.1; done; fi
   rm -f "$1"
 }
 

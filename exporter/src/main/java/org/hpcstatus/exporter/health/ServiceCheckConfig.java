@@ -33,6 +33,8 @@ public record ServiceCheckConfig(
     // influxdb
     @JsonProperty("api_version") Integer apiVersion,
     @JsonProperty("round_trip_database") String roundTripDatabase,
+    String org,
+    @JsonProperty("round_trip_bucket") String roundTripBucket,
     // mqtt
     @JsonProperty("sys_topics") Boolean sysTopics,
     @JsonProperty("round_trip_topic") String roundTripTopic,
@@ -66,13 +68,13 @@ public record ServiceCheckConfig(
   /** A minimal check (tests, programmatic use); everything else takes its default. */
   public static ServiceCheckConfig of(String name, String kind, String target) {
     return new ServiceCheckConfig(name, kind, target, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public ServiceCheckConfig withTiming(Duration interval, Duration timeout, int failureThreshold) {
     return new ServiceCheckConfig(name, kind, target, interval, timeout, failureThreshold, username, passwordEnv,
         passwordFile, tokenEnv, tokenFile, tls, tlsInsecureSkipVerify, databases, apiVersion, roundTripDatabase,
-        sysTopics, roundTripTopic, path, expectStatus, bodyRegex, jsonField, jsonValue, inodes, queries);
+        org, roundTripBucket, sysTopics, roundTripTopic, path, expectStatus, bodyRegex, jsonField, jsonValue, inodes, queries);
   }
 
   /** One user query of a {@code sql} check: each result row becomes a sample of {@code service_sql_<metric>}. */

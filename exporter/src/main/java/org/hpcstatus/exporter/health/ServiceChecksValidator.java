@@ -23,7 +23,7 @@ public final class ServiceChecksValidator {
   static {
     KIND_OPTIONS.put("postgres", Set.of("username", "password", "databases"));
     KIND_OPTIONS.put("influxdb", Set.of("username", "password", "token", "tls_insecure_skip_verify", "api_version",
-        "round_trip_database"));
+        "round_trip_database", "org", "round_trip_bucket"));
     KIND_OPTIONS.put("mqtt", Set.of("username", "password", "tls_insecure_skip_verify", "sys_topics",
         "round_trip_topic"));
     KIND_OPTIONS.put("keycloak", Set.of("tls_insecure_skip_verify", "path"));
@@ -101,6 +101,8 @@ public final class ServiceChecksValidator {
     given.put("databases", !c.databases().isEmpty());
     given.put("api_version", c.apiVersion() != null);
     given.put("round_trip_database", c.roundTripDatabase() != null);
+    given.put("org", c.org() != null);
+    given.put("round_trip_bucket", c.roundTripBucket() != null);
     given.put("sys_topics", c.sysTopics() != null);
     given.put("round_trip_topic", c.roundTripTopic() != null);
     given.put("path", c.path() != null);
@@ -184,9 +186,17 @@ public final class ServiceChecksValidator {
     if (c.apiVersion() != null && (c.apiVersion() < 1 || c.apiVersion() > 3)) {
       throw new ConfigException(p + "/api_version", "must be 1, 2 or 3");
     }
-    if (c.roundTripDatabase() != null && c.apiVersion() != null && c.apiVersion() != 1) {
-      throw new ConfigException(p + "/round_trip_database", "the write+query round trip is implemented for the "
-          + "InfluxDB 1.x API (api_version: 1) only");
+    int influxApi = c.apiVersion() == null ? 2 : c.apiVersion();
+    if (c.roundTripDatabase() != null && influxApi != 1) {
+      throw new ConfigException(p + "/round_trip_database", "is for the InfluxDB 1.x API (set api_version: 1); "
+          + "for 2.x use round_trip_bucket and org");
+    }
+    if (c.roundTripBucket() != null && influxApi != 2) {
+      throw new ConfigException(p + "/round_trip_bucket", "is for the InfluxDB 2.x API (api_version: 2); "
+          + "for 1.x use round_trip_database (3.x: not supported)");
+    }
+    if (c.roundTripBucket() != null && c.org() == null) {
+      throw new ConfigException(p + "/org", "required with round_trip_bucket");
     }
     if ("influxdb".equals(c.kind()) && c.apiVersion() != null && c.apiVersion() == 1
         && (c.tokenEnv() != null || c.tokenFile() != null)) {

@@ -170,6 +170,12 @@ class ServiceChecksConfigTest {
         """, "/services/1/queries/0/labels", "same labels");
     rejects("- {name: a, kind: influxdb, target: \"http://i:8086\", api_version: 4}", "/services/0/api_version",
         "1, 2 or 3");
+    rejects("- {name: a, kind: influxdb, target: \"http://i:8086\", round_trip_database: db}",
+        "/services/0/round_trip_database", "api_version: 1");
+    rejects("- {name: a, kind: influxdb, target: \"http://i:8086\", round_trip_bucket: b}", "/services/0/org",
+        "required");
+    rejects("- {name: a, kind: influxdb, target: \"http://i:8086\", api_version: 1, org: o, round_trip_bucket: b}",
+        "/services/0/round_trip_bucket", "2.x");
   }
 
   @Test

@@ -21,7 +21,8 @@ import org.hpcstatus.exporter.health.ServiceCheckConfig;
  * <ul>
  *   <li>1: {@code GET /ping} → 204 with {@code X-Influxdb-Version}; optional write+query round trip to
  *       {@code round_trip_database} (username/password as basic auth).</li>
- *   <li>2: {@code GET /health} → {@code {"status":"pass","version":…}}; 503 / {@code fail} is unhealthy.</li>
+ *   <li>2: {@code GET /health} → {@code {"status":"pass","version":…}}; 503 / {@code fail} is unhealthy;
+ *       optional write + Flux query round trip to {@code round_trip_bucket} in {@code org} (token).</li>
  *   <li>3 (Core, port 8181): {@code GET /health} → 200 {@code OK}, with {@code Authorization: Bearer <token>}
  *       unless the server disables authz for health.</li>
  * </ul>
@@ -115,7 +116,69 @@ public final class InfluxDbCheck implements Check {
     if (h.code() == 503 || status.equals("fail")) {
       throw new CheckException(Reason.UNHEALTHY, "influxdb /health: fail: " + root.path("message").asText(""));
     }
-    return new CheckResult().version(root.path("version").asText(null)).tlsExpiry(h.tlsExpiry());
+    CheckResult r = new CheckResult().version(root.path("version").asText(null)).tlsExpiry(h.tlsExpiry());
+    if (cfg.roundTripBucket() != null) {
+      r.add(KindMetrics.INFLUX_ROUND_TRIP, roundTripV2(ctx, auth));
+    }
+    return r;
+  }
+
+  /** Writes one point to round_trip_bucket and reads it back with Flux (annotated CSV). */
+  private double roundTripV2(CheckContext ctx, Map<String, String> auth) throws Exception {
+    long start = System.nanoTime();
+    String org = URLEncoder.encode(cfg.org(), StandardCharsets.UTF_8);
+    String bucket = URLEncoder.encode(cfg.roundTripBucket(), StandardCharsets.UTF_8);
+    long nonce = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    String tag = cfg.name().replaceAll("[ ,=\\\\\"]", "_");
+    String line = MEASUREMENT + ",check=" + tag + " nonce=" + nonce + "i " + System.currentTimeMillis() + "000000";
+    Http.Answer w = http.post(ctx, "/api/v2/write?org=" + org + "&bucket=" + bucket + "&precision=ns", auth, line,
+        "text/plain; charset=utf-8");
+    if (w.code() == 404) {
+      throw new CheckException(Reason.UNHEALTHY, "influxdb /api/v2/write: bucket or org not found");
+    }
+    if (w.code() != 204) {
+      throw Http.status(w, "influxdb /api/v2/write");
+    }
+    String flux = "from(bucket: \"" + cfg.roundTripBucket().replace("\\", "\\\\").replace("\"", "\\\"")
+        + "\") |> range(start: -5m) |> filter(fn: (r) => r._measurement == \"" + MEASUREMENT
+        + "\" and r.check == \"" + tag + "\" and r._field == \"nonce\") |> last()";
+    String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+        Map.of("query", flux, "type", "flux"));
+    Map<String, String> headers = new java.util.LinkedHashMap<>(auth);
+    headers.put("Accept", "application/csv");
+    Http.Answer q = http.post(ctx, "/api/v2/query?org=" + org, headers, body, "application/json");
+    if (q.code() != 200) {
+      throw Http.status(q, "influxdb /api/v2/query");
+    }
+    if (!csvHasValue(q.body(), Long.toString(nonce))) {
+      throw new CheckException(Reason.UNHEALTHY, "influxdb round trip: the point just written was not read back");
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** True if the annotated CSV of a Flux query has a row whose {@code _value} column equals {@code value}. */
+  static boolean csvHasValue(String csv, String value) throws CheckException {
+    int col = -1;
+    for (String raw : csv.split("\r?\n")) {
+      if (raw.isEmpty() || raw.startsWith("#")) {
+        continue;
+      }
+      String[] f = raw.split(",", -1);
+      if (col < 0) {
+        col = java.util.Arrays.asList(f).indexOf("_value");
+        if (col < 0) {
+          throw new CheckException(Reason.PROTOCOL, "influxdb query: no _value column in the CSV answer");
+        }
+        continue;
+      }
+      if (f.length > col && f[col].strip().equals(value)) {
+        return true;
+      }
+    }
+    if (col < 0 && !csv.isBlank()) {
+      throw new CheckException(Reason.PROTOCOL, "influxdb query: answer is not annotated CSV");
+    }
+    return false;
   }
 
   private CheckResult v3(CheckContext ctx) throws Exception {

@@ -39,7 +39,7 @@ public final class KindMetrics {
 
   // influxdb
   public static final MetricDef INFLUX_ROUND_TRIP = g("service_influxdb_round_trip_seconds",
-      "Latency of writing one point to round_trip_database and reading it back (1.x API).");
+      "Latency of writing one point to round_trip_database (1.x) or round_trip_bucket (2.x) and reading it back.");
 
   // mqtt
   public static final MetricDef MQTT_CLIENTS = g("service_mqtt_clients_connected",

@@ -397,6 +397,9 @@ public final class HealthChecks implements AutoCloseable {
 
   /** The scrape path: reads the recorded results only. Never throws for one bad check. */
   public List<MetricSnapshot> snapshots() {
+    if (states.isEmpty()) {
+      return List.of(); // no service_* families at all when no services are configured
+    }
     Out out = new Out(cluster.get());
     Out.Family up = out.family(HealthMetrics.UP);
     Out.Family success = out.family(HealthMetrics.SUCCESS);

@@ -134,6 +134,14 @@ class HealthChecksTest {
   }
 
   @Test
+  void noServicesNoFamilies() {
+    try (HealthChecks hc = new HealthChecks(List.of(), () -> "test")) {
+      assertThat(hc.snapshots()).isEmpty();
+      assertThat(HealthTesting.scrape(hc)).doesNotContain("service_");
+    }
+  }
+
+  @Test
   void neverSucceededMeansDown() {
     try (HealthChecks hc = single(cfg("web", 5), new Scripted().then(new ConnectException("refused")))) {
       assertThat(HealthTesting.scrape(hc)).as("nothing known before the first run").doesNotContain("service_up{");

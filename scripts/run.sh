@@ -34,7 +34,7 @@ fi
 # JVM sized for a small, steady footprint (see docs/performance.md): serial GC, small heap, C1 only,
 # and few malloc arenas.
 export MALLOC_ARENA_MAX=2
-JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms8m -Xmx32m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=12m -XX:MaxMetaspaceSize=40m -XX:CICompilerCount=1"}
+JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms4m -Xmx32m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=32m"}
 log "serving on ${HPCSTATUS_LISTEN:-:9850}; scrape /metrics there"
 # shellcheck disable=SC2086
 exec java $JAVA_OPTS -jar "$JAR" serve --web.listen-address="${HPCSTATUS_LISTEN:-:9850}" "$@"

@@ -13,6 +13,7 @@ import org.hpcstatus.exporter.core.Collector;
 import org.hpcstatus.exporter.core.MetricDef;
 import org.hpcstatus.exporter.core.Poller;
 import org.hpcstatus.exporter.core.SelfMetrics;
+import org.hpcstatus.exporter.health.HealthChecks;
 import org.hpcstatus.exporter.slurm.controller.ControllerCollector;
 import org.hpcstatus.exporter.slurm.fairshare.FairshareCollector;
 import org.hpcstatus.exporter.slurm.jobs.JobsCollector;
@@ -86,6 +87,7 @@ public final class Collectors {
     List<MetricDef> self = new ArrayList<>(Poller.metrics());
     self.addAll(SelfMetrics.metrics());
     m.put("exporter", self);
+    m.put("services", HealthChecks.metrics());
     return m;
   }
 }

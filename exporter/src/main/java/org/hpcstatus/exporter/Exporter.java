@@ -14,6 +14,7 @@ import org.hpcstatus.exporter.core.ExporterCollector;
 import org.hpcstatus.exporter.core.Poller;
 import org.hpcstatus.exporter.core.SelfMetrics;
 import org.hpcstatus.exporter.core.SourceCache;
+import org.hpcstatus.exporter.health.HealthChecks;
 import org.hpcstatus.exporter.slurm.common.ScontrolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ public final class Exporter implements AutoCloseable {
   private final ClusterName cluster;
   private final Poller poller;
   private final PrometheusRegistry registry;
+  private final HealthChecks healthChecks;
   private final ExporterCollector collector;
   private volatile Accounting accounting;
 
@@ -43,9 +45,11 @@ public final class Exporter implements AutoCloseable {
     this.sources = new SourceCache(runner, self, Clock.systemUTC());
     this.cluster = new ClusterName(config.cluster(), this::lookupClusterName);
     this.poller = new Poller(Collectors.enabled(config), sources, cluster, self);
+    this.healthChecks = new HealthChecks(config.services(), cluster::get);
     this.registry = registry;
     config.accounting().validate();
-    this.collector = new ExporterCollector(new ExporterCollector.Part(poller::snapshots, poller::generation));
+    this.collector = new ExporterCollector(new ExporterCollector.Part(poller::snapshots, poller::generation),
+        new ExporterCollector.Part(healthChecks::snapshots, healthChecks::generation));
     registry.register(collector);
   }
 
@@ -65,6 +69,7 @@ public final class Exporter implements AutoCloseable {
    */
   public Exporter start() {
     poller.start();
+    healthChecks.start();
     Accounting a = Accounting.create(config.accounting(), cluster,
         config.slurm().binDir() == null ? null : Path.of(config.slurm().binDir()), config.slurm().maxOutputBytes(),
         self);
@@ -121,6 +126,11 @@ public final class Exporter implements AutoCloseable {
     return poller;
   }
 
+  /** The service health checks (issue 3): status and history for the status page. */
+  public HealthChecks healthChecks() {
+    return healthChecks;
+  }
+
   public CommandRunner runner() {
     return runner;
   }
@@ -144,6 +154,7 @@ public final class Exporter implements AutoCloseable {
   @Override
   public void close() {
     poller.close();
+    healthChecks.close();
     Accounting a = accounting;
     if (a != null) {
       a.close();

@@ -20,7 +20,7 @@ public final class CommonOptions {
     Config c = config == null ? Config.defaults() : ConfigLoader.load(config);
     if (listenAddress != null) {
       c = new Config(c.cluster(), new Config.Web(listenAddress), c.slurm(), c.collectors(), c.jobs(),
-          c.accounting());
+          c.accounting(), c.services());
     }
     return c;
   }

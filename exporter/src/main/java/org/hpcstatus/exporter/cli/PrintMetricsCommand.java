@@ -18,6 +18,7 @@ public final class PrintMetricsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Exporter exporter = new Exporter(options.load())) {
       exporter.poller().runAllOnce();
+      exporter.healthChecks().runAllOnce();
       PrometheusTextFormatWriter.create().write(System.out, exporter.registry().scrape(),
           io.prometheus.metrics.config.EscapingScheme.ALLOW_UTF8);
       System.out.flush();

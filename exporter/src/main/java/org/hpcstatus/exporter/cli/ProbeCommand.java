@@ -62,6 +62,17 @@ public final class ProbeCommand implements Callable<Integer> {
         out.printf("  %-13s %-8s every %-5s %-45s %s%n", e.name(), on ? "enabled" : "disabled", interval,
             e.source(), on ? status.get(e.name()) : "-");
       }
+      if (!exporter.healthChecks().isEmpty()) {
+        out.println("== Service checks (name, kind, result of one run)");
+        exporter.healthChecks().runAllOnce();
+        for (var st : exporter.healthChecks().status()) {
+          var last = st.last();
+          out.printf("  %-20s %-10s %s%n", st.service(), st.kind(), last == null ? "no result"
+              : last.ok() ? String.format(java.util.Locale.ROOT, "ok (%.0f ms)%s", last.durationSeconds() * 1000,
+                  st.version() == null ? "" : ", version " + st.version())
+              : "FAILED " + last.reason().label() + ": " + last.message());
+        }
+      }
       out.println("== cluster label: " + exporter.cluster());
     }
     if (!slurmOk) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hpcstatus.exporter.accounting.AccountingConfig;
+import org.hpcstatus.exporter.health.ServiceCheckConfig;
 
 /**
  * The exporter's configuration (YAML, snake_case keys). Every field has a default, so an empty file —
@@ -17,7 +18,8 @@ public record Config(
     Slurm slurm,
     Map<String, CollectorSettings> collectors,
     Jobs jobs,
-    AccountingConfig accounting) {
+    AccountingConfig accounting,
+    List<ServiceCheckConfig> services) {
 
   public Config {
     cluster = cluster == null ? "" : cluster;
@@ -26,10 +28,11 @@ public record Config(
     collectors = collectors == null ? Map.of() : new LinkedHashMap<>(collectors);
     jobs = jobs == null ? new Jobs(null, null, null) : jobs;
     accounting = accounting == null ? AccountingConfig.defaults() : accounting;
+    services = services == null ? List.of() : List.copyOf(services);
   }
 
   public static Config defaults() {
-    return new Config(null, null, null, null, null, null);
+    return new Config(null, null, null, null, null, null, null);
   }
 
   /** Web server. */

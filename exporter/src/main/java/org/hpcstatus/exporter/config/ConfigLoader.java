@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hpcstatus.exporter.health.ServiceChecksValidator;
 
 /** Loads {@link Config} from YAML; every error names the YAML path it is about. */
 public final class ConfigLoader {
@@ -63,7 +64,9 @@ public final class ConfigLoader {
       if (!tree.isObject()) {
         throw new ConfigException("", "the config must be a YAML mapping");
       }
-      return mapper.treeToValue(tree, Config.class);
+      Config config = mapper.treeToValue(tree, Config.class);
+      ServiceChecksValidator.validate(config.services());
+      return config;
     } catch (JsonMappingException e) {
       throw new ConfigException(path(e), message(e));
     } catch (JsonProcessingException e) {

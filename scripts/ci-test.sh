@@ -10,17 +10,18 @@ cd "$(dirname "$0")/.."
 log() { printf '[ci-test %(%H:%M:%S)T] %s\n' -1 "$*"; }
 export DEBIAN_FRONTEND=noninteractive
 
+# shellcheck source=scripts/lib/apt.sh
+source scripts/lib/apt.sh
 need=()
 command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 command -v curl >/dev/null || need+=(curl)
-command -v promtool >/dev/null || need+=(prometheus)   # promtool: metrics lint (later: rule tests)
+# promtool (metrics lint, later rule tests) from Debian's prometheus package: the tests run
+# /usr/bin/promtool; apt_install keeps the package's server from being started
+[[ -x /usr/bin/promtool ]] || need+=(prometheus)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
-  apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null; }
-  # the prometheus package may start its server; the tests only need promtool
-  pkill -x prometheus 2>/dev/null || true
+  apt_install "${need[@]}"
 fi
 
 log "Slurm testbed: up"

@@ -12,6 +12,8 @@
 #   InfluxDB 1.x   127.0.0.1:18086  (Debian 'influxdb' 1.6), auth disabled, database hpcstatus
 # Must run as root (apt-get; PostgreSQL runs as user postgres via runuser).
 set -euo pipefail
+# shellcheck source=scripts/lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 BASE=/var/lib/hpcstatus-test
 PW=hpcstatus-test-pw
@@ -29,11 +31,8 @@ install() {
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >/dev/null
-    # policy-rc.d keeps the packages' init scripts from starting default instances
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-    rm -f /usr/sbin/policy-rc.d
+    # policy-rc.d (created only if absent) keeps the packages' init scripts from starting default instances
+    apt_install "${missing[@]}"
   fi
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 }

@@ -21,6 +21,8 @@
 # Long jobs sleep 4 h, so the live state stays put for integration tests; the short ones end in ~70 s.
 # Accounts physics (alice, bob), chemistry (carol), bio (dave); QOS "limited" (MaxTRESPerUser=cpu=2).
 set -euo pipefail
+# shellcheck source=scripts/lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 HOST_SHORT="$(hostname -s)"
 CLUSTER=testbed
@@ -99,14 +101,10 @@ install_packages() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   if ((${#missing[@]} == 0)); then log "packages already installed: ${PACKAGES[*]}"; return 0; fi
-  export DEBIAN_FRONTEND=noninteractive
-  if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then run apt-get update -q; fi
+  # policy-rc.d (created only if absent): the packages' postinst must not start slurm/munge/mariadb
+  # before our configuration exists; this script starts them itself
   log "installing: ${missing[*]}"
-  if ! apt-get install -y -q --no-install-recommends "${missing[@]}"; then
-    log "install failed, refreshing package lists and retrying"
-    run apt-get update -q
-    run apt-get install -y -q --no-install-recommends "${missing[@]}"
-  fi
+  apt_install "${missing[@]}"
 }
 
 # ---------------------------------------------------------------- configuration
@@ -384,9 +382,15 @@ cmd_jobs() {
     run scancel -u alice; run scancel -u bob; run scancel -u carol; run scancel -u dave
     wait_for 60 "previous jobs to leave the queue" bash -c "[[ -z \"\$(squeue -h -u $JOB_USERS -t PD,R,CG,S -o %A)\" ]]"
   fi
-  if [[ "$(scontrol -o show node "$LONG_NODE")" == *DRAIN* ]]; then
-    run scontrol update NodeName="$LONG_NODE" State=RESUME
-  fi
+  # every live node except cn2 (drained on purpose) starts the mix undrained: the long-named node is
+  # drained again below, and a node left drained by an interrupted test must not stay so for good
+  local n
+  for n in $(live_nodes); do
+    [[ $n == cn2 ]] && continue
+    if [[ "$(scontrol -o show node "$n")" == *DRAIN* ]]; then
+      run scontrol update NodeName="$n" State=RESUME
+    fi
+  done
 
   # the maintenance window was created by the first `up`; keep it one hour ahead of every fresh job mix
   if scontrol -o show reservation maint_window >/dev/null 2>&1; then

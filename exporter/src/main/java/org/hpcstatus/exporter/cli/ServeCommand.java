@@ -23,9 +23,10 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Config config = options.load();
     ListenAddress addr = ListenAddress.parse("/web/listen_address", config.web().listenAddress());
-    Exporter exporter = new Exporter(config).start();
-    // client_java's own handler moves aside: /metrics is served from the encoded-exposition cache
+    Exporter exporter = new Exporter(config);
+    // listen first, then start polling: /metrics answers at once (self-metrics, then data as it comes)
     HTTPServer server = exporter.serve(addr.host(), addr.port());
+    exporter.start();
     LOG.info("hpc-status-exporter {} serving on {}:{} (cluster={})", exporter.self().version(),
         addr.host() == null ? "*" : addr.host(), server.getPort(), exporter.cluster());
     CountDownLatch stop = new CountDownLatch(1);

@@ -31,6 +31,23 @@ public record Config(
     services = services == null ? List.of() : List.copyOf(services);
   }
 
+  /** Checks values that parse but make no sense; errors name their YAML path. */
+  public Config validate() {
+    if (slurm.commandTimeout().isZero() || slurm.commandTimeout().isNegative()) {
+      throw new ConfigException("/slurm/command_timeout", "must be greater than 0");
+    }
+    if (slurm.maxOutputBytes() <= 0) {
+      throw new ConfigException("/slurm/max_output_bytes", "must be greater than 0");
+    }
+    if (jobs.topUsers() < 0) {
+      throw new ConfigException("/jobs/top_users", "must be 0 or more");
+    }
+    if (jobs.topAccounts() < 0) {
+      throw new ConfigException("/jobs/top_accounts", "must be 0 or more");
+    }
+    return this;
+  }
+
   public static Config defaults() {
     return new Config(null, null, null, null, null, null, null);
   }

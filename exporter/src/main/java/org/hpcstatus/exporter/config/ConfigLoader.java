@@ -64,7 +64,7 @@ public final class ConfigLoader {
       if (!tree.isObject()) {
         throw new ConfigException("", "the config must be a YAML mapping");
       }
-      Config config = mapper.treeToValue(tree, Config.class);
+      Config config = mapper.treeToValue(tree, Config.class).validate();
       ServiceChecksValidator.validate(config.services());
       return config;
     } catch (JsonMappingException e) {

@@ -113,7 +113,9 @@ public final class Poller implements AutoCloseable {
       try {
         st.s.collector().collect(new CollectContext(sources, st.s.interval()), out);
         ok = true;
-      } catch (Exception | LinkageError e) {
+      } catch (Throwable e) {
+        // anything, Errors included: an escaping throwable would cancel this collector's schedule for
+        // good while its last snapshot kept being served
         ok = false;
         error = e.getMessage() == null ? e.toString() : e.getMessage();
       }
@@ -121,7 +123,7 @@ public final class Poller implements AutoCloseable {
       if (ok) {
         try {
           snaps = out.build();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
           ok = false;
           error = "building snapshots: " + e;
         }

@@ -57,6 +57,12 @@ class ConfigLoaderTest {
         .hasMessageContaining("unknown collector");
     assertThatThrownBy(() -> Collectors.enabled(ConfigLoader.parse("collectors:\n  nodes: {interval: 10ms}\n")))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("/collectors/nodes/interval:");
+    assertThatThrownBy(() -> ConfigLoader.parse("slurm:\n  command_timeout: 0s\n"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/slurm/command_timeout:");
+    assertThatThrownBy(() -> ConfigLoader.parse("slurm:\n  max_output_bytes: 0\n"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/slurm/max_output_bytes:");
+    assertThatThrownBy(() -> ConfigLoader.parse("jobs:\n  top_users: -1\n"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/jobs/top_users:");
     assertThatThrownBy(() -> ConfigLoader.parse("- just\n- a list\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("mapping");
     assertThatThrownBy(() -> ConfigLoader.parse("web: [unclosed\n"))

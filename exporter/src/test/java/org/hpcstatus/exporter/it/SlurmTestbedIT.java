@@ -277,11 +277,23 @@ class SlurmTestbedIT {
 
   @Test
   void drainingANodeShowsWithinOnePollInterval() throws Exception {
-    String node = "cn4";
+    // a live node that is not drained already (cn2 is drained on purpose; dead1 is down)
+    String node = null;
+    for (String candidate : List.of("cn4", "cn3", "cn1", "gn1")) {
+      String line = sh("scontrol", "-o", "show", "node", candidate);
+      if (!line.contains("DRAIN") && !line.contains("DOWN")) {
+        node = candidate;
+        break;
+      }
+    }
+    assertThat(node).as("an undrained live node on the testbed").isNotNull();
     try (Exporter e = new Exporter(ConfigLoader.parse("collectors:\n  nodes: {interval: 2s}\naccounting: {enabled: false}\n"),
         new PrometheusRegistry())) {
       e.start();
-      Thread.sleep(500);
+      for (int i = 0; i < 150 && !e.poller().lastRunSucceeded("nodes"); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(e.poller().lastRunSucceeded("nodes")).as("first nodes poll").isTrue();
       double before = values(scrape(e), "slurm_nodes_flagged", "flag", null).getOrDefault("drain", 0.0);
       sh("scontrol", "update", "NodeName=" + node, "State=DRAIN", "Reason=it-drain-test");
       try {

@@ -56,11 +56,20 @@ public final class SchedulerCollector implements Collector {
   public static final MetricDef RPC_TIME = MetricDef.counter("slurm_rpc_time_seconds_total",
       "Time slurmctld spent in RPCs, by message type (from sdiag).", "message_type").polled();
   public static final MetricDef RPC_USER_CALLS = MetricDef.counter("slurm_rpc_user_calls_total",
-      "RPCs sent to slurmctld, by user (top 20 by count; rest as \"other\").", "user").polled();
+      "RPCs sent to slurmctld, by user (the first 20 users seen keep their label; later ones are summed as \"other\").",
+      "user").polled();
   public static final MetricDef RPC_USER_TIME = MetricDef.counter("slurm_rpc_user_time_seconds_total",
-      "Time slurmctld spent in RPCs, by user (top 20 by count; rest as \"other\").", "user").polled();
+      "Time slurmctld spent in RPCs, by user (the first 20 users seen keep their label; later ones as \"other\").",
+      "user").polled();
 
   static final int TOP_RPC_USERS = 20;
+
+  /**
+   * Users with their own RPC series. Admission is sticky (biggest first, then never revoked) so that a
+   * user moving in and out of a "top 20" cannot make the per-user and "other" counters jump backwards,
+   * which rate() would read as resets.
+   */
+  private final java.util.Set<String> rpcUsers = new java.util.LinkedHashSet<>();
 
   @Override
   public String name() {
@@ -93,7 +102,7 @@ public final class SchedulerCollector implements Collector {
     }
   }
 
-  public static void write(Sdiag s, Out out) {
+  public void write(Sdiag s, Out out) {
     var g = s.general();
     gauge(out, THREADS, g, "Server thread count", 1);
     gauge(out, AGENT_QUEUE, g, "Agent queue size", 1);
@@ -144,11 +153,17 @@ public final class SchedulerCollector implements Collector {
     List<Map.Entry<String, Sdiag.Rpc>> users = new ArrayList<>(s.rpcByUser().entrySet());
     users.sort(Comparator.<Map.Entry<String, Sdiag.Rpc>>comparingLong(e -> -e.getValue().count())
         .thenComparing(Map.Entry::getKey));
-    for (int i = 0; i < users.size(); i++) {
-      var e = users.get(i);
-      String u = i < TOP_RPC_USERS ? e.getKey() : "other";
-      uc.add(e.getValue().count(), u);
-      ut.add(e.getValue().totalMicros() * us, u);
+    synchronized (rpcUsers) {
+      for (var e : users) {
+        if (rpcUsers.size() < TOP_RPC_USERS) {
+          rpcUsers.add(e.getKey());
+        }
+      }
+      for (var e : users) {
+        String u = rpcUsers.contains(e.getKey()) ? e.getKey() : "other";
+        uc.add(e.getValue().count(), u);
+        ut.add(e.getValue().totalMicros() * us, u);
+      }
     }
   }
 }

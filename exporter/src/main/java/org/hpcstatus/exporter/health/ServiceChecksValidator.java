@@ -30,7 +30,7 @@ public final class ServiceChecksValidator {
     KIND_OPTIONS.put("redis", Set.of("username", "password", "tls", "tls_insecure_skip_verify"));
     KIND_OPTIONS.put("rabbitmq", Set.of("username", "password", "tls_insecure_skip_verify"));
     KIND_OPTIONS.put("minio", Set.of("tls_insecure_skip_verify"));
-    KIND_OPTIONS.put("filesystem", Set.of("inodes"));
+    KIND_OPTIONS.put("filesystem", Set.of("inodes", "require_mount"));
     KIND_OPTIONS.put("http", Set.of("username", "password", "token", "tls_insecure_skip_verify", "path",
         "expect_status", "body_regex", "json_field", "json_value"));
     KIND_OPTIONS.put("tcp", Set.of("tls", "tls_insecure_skip_verify"));
@@ -111,6 +111,7 @@ public final class ServiceChecksValidator {
     given.put("json_field", c.jsonField() != null);
     given.put("json_value", c.jsonValue() != null);
     given.put("inodes", c.inodes() != null);
+    given.put("require_mount", c.requireMount() != null);
     given.put("queries", !c.queries().isEmpty());
     for (var e : given.entrySet()) {
       if (e.getValue() && !ok.contains(e.getKey())) {

@@ -416,7 +416,7 @@ public final class HealthChecks implements AutoCloseable {
     }
     boolean ok = error == null && result != null;
     Reason reason = ok ? null : Failures.classify(error);
-    String message = ok ? "ok" : Failures.describe(error);
+    String message = ok ? "ok" : Failures.describe(error, st.cfg.target());
     boolean wasUp;
     boolean isUp;
     int consecutive;

@@ -338,12 +338,13 @@ public final class HealthChecks implements AutoCloseable {
     } catch (Throwable e) {
       // no timeout armed: count this run as failed now; the worker clears inFlight when it ends, and
       // until then further ticks count as timeouts (as for any stuck run)
-      recordInternalFailure(st, a, e);
+      recordNoTimeoutArmed(st, a, e);
     }
     return a.done;
   }
 
-  private void recordInternalFailure(State st, Attempt a, Throwable e) {
+  /** The run started but its timeout could not be armed: record this attempt as failed now. Never throws. */
+  private void recordNoTimeoutArmed(State st, Attempt a, Throwable e) {
     try {
       LOG.error("service check {}: could not arm its timeout", st.cfg.name(), e);
     } catch (Throwable ignored) {

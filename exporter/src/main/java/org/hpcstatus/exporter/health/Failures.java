@@ -102,10 +102,66 @@ public final class Failures {
     return null;
   }
 
+  private static final java.util.regex.Pattern URL_USERINFO =
+      java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\\s]*@");
+
+  /**
+   * Removes credentials a driver may have copied from the target into a message (Paho, for one, names
+   * the server URI): the target's {@code user:password@} part wherever it appears (also URL-decoded),
+   * and the userinfo of any URL. The validator rejects such targets; this is the second line, for
+   * programmatic configs and drivers that echo URLs.
+   */
+  public static String redact(String message, String target) {
+    if (message == null) {
+      return null;
+    }
+    String m = message;
+    String ui = userInfo(target);
+    if (ui != null) {
+      m = m.replace(ui, "***");
+      try {
+        String decoded = java.net.URLDecoder.decode(ui, java.nio.charset.StandardCharsets.UTF_8);
+        if (!decoded.isEmpty()) {
+          m = m.replace(decoded, "***");
+        }
+      } catch (IllegalArgumentException e) {
+        // not URL-encoded
+      }
+      int colon = ui.indexOf(':');
+      if (colon >= 0 && ui.length() - colon > 4) {
+        m = m.replace(ui.substring(colon + 1), "***"); // the password alone
+      }
+    }
+    return URL_USERINFO.matcher(m).replaceAll("$1***@");
+  }
+
+  /** The {@code user[:password]} before {@code @} in a URL or host:port target, or null. */
+  static String userInfo(String target) {
+    if (target == null) {
+      return null;
+    }
+    int start = target.indexOf("://");
+    start = start < 0 ? 0 : start + 3;
+    int end = target.length();
+    for (char c : new char[] {'/', '?', '#'}) {
+      int i = target.indexOf(c, start);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    int at = target.lastIndexOf('@', end - 1);
+    return at < start || at == start ? null : target.substring(start, at);
+  }
+
   /** A short, credential-free description of a failure for history and logs. */
   public static String describe(Throwable e) {
+    return describe(e, null);
+  }
+
+  /** As {@link #describe(Throwable)}, with {@link #redact} applied before shortening (no half-cut secrets). */
+  public static String describe(Throwable e, String target) {
     if (e instanceof CheckException) {
-      return e.getMessage();
+      return redact(e.getMessage(), target);
     }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
@@ -116,6 +172,7 @@ public final class Failures {
       top += " (" + root.getClass().getSimpleName()
           + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage())) + ")";
     }
+    top = redact(top, target);
     return top.length() > 300 ? top.substring(0, 300) + "…" : top;
   }
 

@@ -151,6 +151,11 @@ public final class HealthChecks implements AutoCloseable {
 
   /** Checks with explicit implementations (tests, benchmarks). */
   public HealthChecks(Map<ServiceCheckConfig, Check> checks, Supplier<String> cluster) {
+    this(checks, cluster, null);
+  }
+
+  /** As above with the worker pool given (tests: a pool that fails to start threads); null = the default pool. */
+  HealthChecks(Map<ServiceCheckConfig, Check> checks, Supplier<String> cluster, ExecutorService workerPool) {
     this.cluster = cluster;
     for (var e : checks.entrySet()) {
       State st = new State(e.getKey(), e.getValue());
@@ -169,7 +174,8 @@ public final class HealthChecks implements AutoCloseable {
     t.setRemoveOnCancelPolicy(true);
     this.timer = t;
     AtomicInteger w = new AtomicInteger();
-    this.workers = Executors.newCachedThreadPool(r -> daemon(r, "health-check-" + w.incrementAndGet()));
+    this.workers = workerPool != null ? workerPool
+        : Executors.newCachedThreadPool(r -> daemon(r, "health-check-" + w.incrementAndGet()));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -239,17 +245,47 @@ public final class HealthChecks implements AutoCloseable {
     }
   }
 
+  /**
+   * One scheduled firing. Must never throw: any Throwable escaping a {@code scheduleAtFixedRate} task
+   * cancels all its future runs, which would freeze this check's last state forever. A failure here is
+   * recorded as a failed run (classified like any other, an Error is {@code protocol}) and the next
+   * tick tries again.
+   */
   private void tick(State st) {
+    long planned = 0;
     try {
-      long planned;
       synchronized (st) {
         planned = st.nextPlannedNanos;
         st.nextPlannedNanos += st.intervalMillis * 1_000_000L;
       }
       launch(st, epochMillis(planned), true);
-    } catch (RuntimeException e) {
-      LOG.error("service check {}: scheduling failed", st.cfg.name(), e);
+    } catch (Throwable e) {
+      recordInternalFailure(st, epochMillis(planned == 0 ? System.nanoTime() : planned), e);
     }
+  }
+
+  /**
+   * Records that the exporter itself could not run a check (no thread, no memory, a broken library) as a
+   * failed run, so the failure is visible in history and metrics. Never throws.
+   */
+  private void recordInternalFailure(State st, long plannedEpochMillis, Throwable e) {
+    try {
+      LOG.error("service check {}: could not run the check", st.cfg.name(), e);
+    } catch (Throwable ignored) {
+      // logging itself failed (e.g. out of memory): the failed run below is still recorded
+    }
+    try {
+      Attempt failed = new Attempt(plannedEpochMillis);
+      failed.startedEpochMillis = epochMillis(System.nanoTime());
+      record(st, failed, null, internal(e), 0);
+    } catch (Throwable ignored) {
+      // nothing left to do; the next tick tries again
+    }
+  }
+
+  /** An exporter-side failure (not the target's): reason {@code protocol}, message saying so. */
+  private static CheckException internal(Throwable e) {
+    return new CheckException(Reason.PROTOCOL, "exporter could not run the check: " + Failures.describe(e));
   }
 
   private CompletableFuture<Void> launch(State st, long planned, boolean scheduled) {
@@ -274,14 +310,52 @@ public final class HealthChecks implements AutoCloseable {
     }
     try {
       a.future = workers.submit(() -> execute(st, a));
-      a.timeoutTask = timer.schedule(() -> onTimeout(st, a), st.cfg.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
+      // closed while launching
       synchronized (st) {
-        st.inFlight = null;
+        if (st.inFlight == a) {
+          st.inFlight = null;
+        }
       }
       a.done.complete(null);
+      return a.done;
+    } catch (Throwable e) {
+      // e.g. OutOfMemoryError "unable to create native thread": the check never started. Without this the
+      // attempt would stay in flight forever and the check would never run again.
+      synchronized (st) {
+        if (st.inFlight == a) {
+          st.inFlight = null;
+        }
+      }
+      recordInternalFailure(st, planned, e);
+      a.done.complete(null);
+      return a.done;
+    }
+    try {
+      a.timeoutTask = timer.schedule(() -> onTimeout(st, a), st.cfg.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed while launching: the worker is interrupted by shutdownNow and clears inFlight itself
+    } catch (Throwable e) {
+      // no timeout armed: count this run as failed now; the worker clears inFlight when it ends, and
+      // until then further ticks count as timeouts (as for any stuck run)
+      recordNoTimeoutArmed(st, a, e);
     }
     return a.done;
+  }
+
+  /** The run started but its timeout could not be armed: record this attempt as failed now. Never throws. */
+  private void recordNoTimeoutArmed(State st, Attempt a, Throwable e) {
+    try {
+      LOG.error("service check {}: could not arm its timeout", st.cfg.name(), e);
+    } catch (Throwable ignored) {
+      // see below
+    }
+    try {
+      record(st, a, null, internal(e), 0);
+    } catch (Throwable ignored) {
+      a.recorded.set(true);
+    }
+    a.done.complete(null);
   }
 
   private void execute(State st, Attempt a) {
@@ -300,19 +374,24 @@ public final class HealthChecks implements AutoCloseable {
     } catch (Throwable e) {
       error = e;
     } finally {
-      double secs = (System.nanoTime() - start) / 1e9;
-      record(st, a, error == null ? result : null, error, secs);
-      synchronized (st) {
-        if (st.inFlight == a) {
-          st.inFlight = null;
+      try {
+        double secs = (System.nanoTime() - start) / 1e9;
+        record(st, a, error == null ? result : null, error, secs);
+      } finally {
+        // even if recording failed (out of memory, a logging Error): never leave the attempt in flight,
+        // or the check would never run again
+        synchronized (st) {
+          if (st.inFlight == a) {
+            st.inFlight = null;
+          }
         }
+        a.done.complete(null);
+        ScheduledFuture<?> t = a.timeoutTask;
+        if (t != null) {
+          t.cancel(false);
+        }
+        Thread.interrupted(); // clear a timeout's interrupt before the thread goes back to the pool
       }
-      a.done.complete(null);
-      ScheduledFuture<?> t = a.timeoutTask;
-      if (t != null) {
-        t.cancel(false);
-      }
-      Thread.interrupted(); // clear a timeout's interrupt before the thread goes back to the pool
     }
   }
 
@@ -320,12 +399,15 @@ public final class HealthChecks implements AutoCloseable {
     if (a.recorded.get()) {
       return;
     }
-    record(st, a, null, new CheckException(Reason.TIMEOUT, "no answer within " + st.cfg.timeout().toMillis() + "ms"),
-        st.cfg.timeout().toNanos() / 1e9);
-    a.done.complete(null);
-    Future<?> f = a.future;
-    if (f != null) {
-      f.cancel(true);
+    try {
+      record(st, a, null, new CheckException(Reason.TIMEOUT, "no answer within " + st.cfg.timeout().toMillis() + "ms"),
+          st.cfg.timeout().toNanos() / 1e9);
+    } finally {
+      a.done.complete(null);
+      Future<?> f = a.future;
+      if (f != null) {
+        f.cancel(true);
+      }
     }
   }
 
@@ -335,7 +417,7 @@ public final class HealthChecks implements AutoCloseable {
     }
     boolean ok = error == null && result != null;
     Reason reason = ok ? null : Failures.classify(error);
-    String message = ok ? "ok" : Failures.describe(error);
+    String message = ok ? "ok" : Failures.describe(error, st.cfg.target());
     boolean wasUp;
     boolean isUp;
     int consecutive;

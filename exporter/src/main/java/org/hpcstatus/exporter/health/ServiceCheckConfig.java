@@ -47,6 +47,7 @@ public record ServiceCheckConfig(
     @JsonProperty("json_value") String jsonValue,
     // filesystem
     Boolean inodes,
+    @JsonProperty("require_mount") Boolean requireMount,
     // sql
     List<SqlQuery> queries) {
 
@@ -68,13 +69,13 @@ public record ServiceCheckConfig(
   /** A minimal check (tests, programmatic use); everything else takes its default. */
   public static ServiceCheckConfig of(String name, String kind, String target) {
     return new ServiceCheckConfig(name, kind, target, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public ServiceCheckConfig withTiming(Duration interval, Duration timeout, int failureThreshold) {
     return new ServiceCheckConfig(name, kind, target, interval, timeout, failureThreshold, username, passwordEnv,
         passwordFile, tokenEnv, tokenFile, tls, tlsInsecureSkipVerify, databases, apiVersion, roundTripDatabase,
-        org, roundTripBucket, sysTopics, roundTripTopic, path, expectStatus, bodyRegex, jsonField, jsonValue, inodes, queries);
+        org, roundTripBucket, sysTopics, roundTripTopic, path, expectStatus, bodyRegex, jsonField, jsonValue, inodes, requireMount, queries);
   }
 
   /** One user query of a {@code sql} check: each result row becomes a sample of {@code service_sql_<metric>}. */

@@ -30,7 +30,7 @@ public final class ServiceChecksValidator {
     KIND_OPTIONS.put("redis", Set.of("username", "password", "tls", "tls_insecure_skip_verify"));
     KIND_OPTIONS.put("rabbitmq", Set.of("username", "password", "tls_insecure_skip_verify"));
     KIND_OPTIONS.put("minio", Set.of("tls_insecure_skip_verify"));
-    KIND_OPTIONS.put("filesystem", Set.of("inodes"));
+    KIND_OPTIONS.put("filesystem", Set.of("inodes", "require_mount"));
     KIND_OPTIONS.put("http", Set.of("username", "password", "token", "tls_insecure_skip_verify", "path",
         "expect_status", "body_regex", "json_field", "json_value"));
     KIND_OPTIONS.put("tcp", Set.of("tls", "tls_insecure_skip_verify"));
@@ -111,6 +111,7 @@ public final class ServiceChecksValidator {
     given.put("json_field", c.jsonField() != null);
     given.put("json_value", c.jsonValue() != null);
     given.put("inodes", c.inodes() != null);
+    given.put("require_mount", c.requireMount() != null);
     given.put("queries", !c.queries().isEmpty());
     for (var e : given.entrySet()) {
       if (e.getValue() && !ok.contains(e.getKey())) {
@@ -143,18 +144,26 @@ public final class ServiceChecksValidator {
           throw new ConfigException(tp, "must be a PostgreSQL URL: postgres://host:5432/dbname or "
               + "jdbc:postgresql://host:5432/dbname");
         }
-        if (t.matches("^[a-z:]+//[^/@]*:[^/@]*@.*") || t.toLowerCase().contains("password=")) {
+        noUserInfo(tp, t);
+        if (t.toLowerCase().contains("password=")) {
           throw new ConfigException(tp, "must not contain a password; use password_env or password_file");
         }
       }
       case "influxdb", "keycloak", "rabbitmq", "minio", "http" -> httpUrl(tp, t);
       case "mqtt" -> {
+        noUserInfo(tp, t);
         URI u = uri(tp, t);
         if (!("tcp".equals(u.getScheme()) || "ssl".equals(u.getScheme())) || u.getHost() == null) {
           throw new ConfigException(tp, "must be tcp://host:1883 or ssl://host:8883");
         }
       }
-      case "redis", "tcp" -> HostPort.parse(tp, t);
+      case "redis", "tcp" -> {
+        noUserInfo(tp, t);
+        if (t.contains("://")) {
+          throw new ConfigException(tp, "must be host:port, without a scheme");
+        }
+        HostPort.parse(tp, t);
+      }
       case "filesystem" -> {
         if (!t.startsWith("/")) {
           throw new ConfigException(tp, "must be an absolute path");
@@ -164,7 +173,29 @@ public final class ServiceChecksValidator {
     }
   }
 
+  /**
+   * Rejects {@code user[:password]@} in any target (URL or host:port). Checked on the raw text before any
+   * parsing, so a target that is not even a valid URI cannot smuggle credentials into messages either.
+   * The error never repeats the target.
+   */
+  private static void noUserInfo(String tp, String t) {
+    int start = t.indexOf("://");
+    start = start < 0 ? 0 : start + 3;
+    int end = t.length();
+    for (char c : new char[] {'/', '?', '#'}) {
+      int i = t.indexOf(c, start);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    if (t.substring(start, end).contains("@")) {
+      throw new ConfigException(tp, "must not contain credentials (user:password@); use username and "
+          + "password_env/password_file");
+    }
+  }
+
   private static void httpUrl(String tp, String t) {
+    noUserInfo(tp, t);
     URI u = uri(tp, t);
     if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
       throw new ConfigException(tp, "must be an http:// or https:// URL");

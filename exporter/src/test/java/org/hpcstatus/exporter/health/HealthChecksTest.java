@@ -224,6 +224,111 @@ class HealthChecksTest {
     }
   }
 
+  /** A worker pool whose first {@code failures} submissions fail like a JVM out of native threads. */
+  static final class NoThreadsPool extends java.util.concurrent.AbstractExecutorService {
+    final java.util.concurrent.ExecutorService delegate = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "test-worker");
+      t.setDaemon(true);
+      return t;
+    });
+    final AtomicInteger failures;
+
+    NoThreadsPool(int failures) {
+      this.failures = new AtomicInteger(failures);
+    }
+
+    @Override
+    public void execute(Runnable command) {
+      if (failures.getAndDecrement() > 0) {
+        throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+      }
+      delegate.execute(command);
+    }
+
+    @Override
+    public void shutdown() {
+      delegate.shutdown();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      return delegate.shutdownNow();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return delegate.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return delegate.isTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+      return delegate.awaitTermination(timeout, unit);
+    }
+  }
+
+  @Test
+  void anErrorWhileSchedulingIsAFailedRunAndTheScheduleSurvives() throws Exception {
+    // an Error escaping a fixed-rate task cancels all its future runs: the check would freeze with its
+    // last state (here: never run) forever
+    Scripted s = new Scripted();
+    ServiceCheckConfig c = ServiceCheckConfig.of("web", "http", "http://127.0.0.1:1")
+        .withTiming(Duration.ofMillis(100), Duration.ofMillis(80), 1);
+    Map<ServiceCheckConfig, Check> m = new LinkedHashMap<>();
+    m.put(c, s);
+    try (HealthChecks hc = new HealthChecks(m, () -> "test", new NoThreadsPool(2)).start()) {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (s.runs.get() < 2 && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertThat(s.runs.get()).as("the schedule survived the Errors and ran the check again").isGreaterThanOrEqualTo(2);
+      List<HealthChecks.HistoryEntry> h = hc.status("web").history();
+      HealthTesting.HistoryEntryAssert.reason(h.get(0), Reason.PROTOCOL);
+      HealthTesting.HistoryEntryAssert.reason(h.get(1), Reason.PROTOCOL);
+      assertThat(h.get(0).message()).startsWith("exporter could not run the check: OutOfMemoryError: unable to create native thread");
+      HealthTesting.HistoryEntryAssert.ok(h.get(2));
+      assertThat(hc.status("web").up()).isTrue();
+      assertThat(HealthTesting.scrape(hc))
+          .contains("service_check_failures_total{cluster=\"test\",kind=\"http\",reason=\"protocol\",service=\"web\"} 2.0");
+    }
+  }
+
+  @Test
+  void runNowAfterAFailedThreadStartIsNotStuckInFlight() throws Exception {
+    Scripted s = new Scripted();
+    Map<ServiceCheckConfig, Check> m = new LinkedHashMap<>();
+    m.put(cfg("web", 1), s);
+    try (HealthChecks hc = new HealthChecks(m, () -> "test", new NoThreadsPool(1))) {
+      HealthTesting.HistoryEntryAssert.reason(HealthTesting.runOnce(hc, "web"), Reason.PROTOCOL);
+      HealthTesting.HistoryEntryAssert.ok(HealthTesting.runOnce(hc, "web"));
+      assertThat(s.runs.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void errorsThrownByScheduledChecksDoNotStopTheSchedule() throws Exception {
+    Scripted s = new Scripted().then(new StackOverflowError()).then(new OutOfMemoryError("Java heap space"));
+    ServiceCheckConfig c = ServiceCheckConfig.of("web", "http", "http://127.0.0.1:1")
+        .withTiming(Duration.ofMillis(100), Duration.ofMillis(80), 1);
+    try (HealthChecks hc = single(c, s).start()) {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (s.runs.get() < 3 && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(150);
+      List<HealthChecks.HistoryEntry> h = hc.status("web").history();
+      assertThat(h).hasSizeGreaterThanOrEqualTo(3);
+      HealthTesting.HistoryEntryAssert.reason(h.get(0), Reason.PROTOCOL);
+      assertThat(h.get(0).message()).startsWith("StackOverflowError");
+      HealthTesting.HistoryEntryAssert.reason(h.get(1), Reason.PROTOCOL);
+      HealthTesting.HistoryEntryAssert.ok(h.get(2));
+    }
+  }
+
   @Test
   void runAllOnceWaitsForEveryResultButNotForAHungCheck() {
     Hung hung = new Hung();

@@ -112,6 +112,73 @@ class ServiceChecksConfigTest {
   }
 
   @Test
+  void credentialsInAnyTargetAreRejectedWithoutBeingRepeated() {
+    String[][] cases = {
+        {"tcp", "tcp://user:s3cretpw@host:22"},
+        {"tcp", "user:s3cretpw@host:22"},
+        {"redis", "redis://:s3cretpw@cache:6379"},
+        {"redis", "default:s3cretpw@cache:6379"},
+        {"mqtt", "tcp://monitor:s3cretpw@broker:1883"},
+        {"mqtt", "ssl://monitor:s3cretpw@broker:8883"},
+        {"mqtt", "tcp://monitor@broker:1883"},
+        {"postgres", "postgres://monitor@db/x"},
+        {"postgres", "jdbc:postgresql://monitor:s3cretpw@db:5432/x"},
+        {"sql", "postgresql://monitor:s3cretpw@db/x"},
+        {"http", "https://monitor:s3cretpw@portal/x"},
+        {"influxdb", "http://u:s3cretpw@influx:8086"},
+        {"http", "http://u:s3cret%40pw@bad_host/x"}, // not even a valid server URI
+    };
+    for (String[] c : cases) {
+      String yaml = """
+          - {name: ok, kind: tcp, target: "h:1"}
+          - {name: a, kind: %s, target: "%s"}
+          """.formatted(c[0], c[1]);
+      assertThatThrownBy(() -> ConfigLoader.parse("services:\n" + yaml.indent(2)))
+          .as(c[1])
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("/services/1/target:")
+          .hasMessageContaining("credentials")
+          .hasMessageNotContaining("s3cret")
+          .hasMessageNotContaining("monitor");
+    }
+    // host:port targets: a URL is not a host:port
+    rejects("- {name: a, kind: tcp, target: \"tcp://host:22\"}", "/services/0/target", "without a scheme");
+  }
+
+  /** Second line of defence: a check built without the validator, and a driver that echoes the URI. */
+  @Test
+  void failureMessagesNeverCarryTheTargetsCredentials() {
+    int port = HealthTesting.closedPort();
+    ServiceCheckConfig mqtt = ServiceCheckConfig.of("broker", "mqtt", "tcp://monitor:s3cretpw@127.0.0.1:" + port)
+        .withTiming(Duration.ofSeconds(10), Duration.ofSeconds(3), 1);
+    ServiceCheckConfig tcp = ServiceCheckConfig.of("ssh", "tcp", "monitor:s3cretpw@127.0.0.1:" + port)
+        .withTiming(Duration.ofSeconds(10), Duration.ofSeconds(3), 1);
+    ServiceCheckConfig echo = ServiceCheckConfig.of("echo", "http", "http://monitor:s3cretpw@127.0.0.1:" + port)
+        .withTiming(Duration.ofSeconds(10), Duration.ofSeconds(3), 1);
+    java.util.Map<ServiceCheckConfig, Check> m = new java.util.LinkedHashMap<>();
+    m.put(mqtt, org.hpcstatus.exporter.health.kinds.CheckFactory.create(mqtt, HealthTesting.SECRETS));
+    m.put(tcp, org.hpcstatus.exporter.health.kinds.CheckFactory.create(tcp, HealthTesting.SECRETS));
+    m.put(echo, new HealthChecksTest.Scripted()
+        .then(new java.net.ConnectException("cannot connect to http://monitor:s3cretpw@127.0.0.1:" + port))
+        .then(new java.io.IOException("x".repeat(290) + " tcp://monitor:s3cretpw@host")) // cut at 300 chars
+        .then(new CheckException(Reason.AUTH, "server said: user monitor:s3cretpw rejected")));
+    try (HealthChecks hc = new HealthChecks(m, () -> "test")) {
+      for (int i = 0; i < 3; i++) {
+        hc.runAllOnce();
+      }
+      for (HealthChecks.Status st : hc.status()) {
+        assertThat(st.history()).as(st.service()).hasSize(3);
+        for (HealthChecks.HistoryEntry e : st.history()) {
+          assertThat(e.ok()).as(st.service() + ": " + e).isFalse();
+          assertThat(e.message()).as(st.service()).doesNotContain("s3cret").doesNotContain("monitor:");
+        }
+      }
+      assertThat(hc.status("echo").history().get(0).message()).contains("http://***@127.0.0.1");
+      assertThat(HealthTesting.scrape(hc)).doesNotContain("s3cret");
+    }
+  }
+
+  @Test
   void errorsNameTheYamlPath() {
     rejects("""
         - {name: a, kind: tcp, target: "h:1"}

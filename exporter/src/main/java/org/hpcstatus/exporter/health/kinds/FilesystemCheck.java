@@ -6,7 +6,9 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.hpcstatus.exporter.core.MetricDef;
 import org.hpcstatus.exporter.health.Check;
@@ -21,8 +23,21 @@ import org.hpcstatus.exporter.health.ServiceCheckConfig;
  * Both calls can block forever on a hung NFS/Lustre mount; they run on the scheduler's worker thread,
  * whose hard timeout records {@code timeout} and leaves at most one stuck thread per check (no new run
  * starts while it is stuck).
+ *
+ * <p>With {@code require_mount} (the default) the path must be a mount point in
+ * {@code /proc/self/mountinfo}: an NFS/Lustre mount that is simply missing leaves an empty directory on
+ * the root filesystem, whose statfs would report the root filesystem's capacity as a healthy mount.
+ * Reading the mount table does not touch the mounts, so it cannot hang on a hung one.
  */
 public final class FilesystemCheck implements Check {
+
+  /** The mount points currently mounted (as in {@code /proc/self/mountinfo}); replaceable in tests. */
+  @FunctionalInterface
+  public interface MountTable {
+    Set<String> mountPoints() throws IOException;
+  }
+
+  static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
   /** The statfs numbers of a path. */
   public record Usage(long size, long free, long avail, long files, long filesFree) {}
@@ -35,20 +50,33 @@ public final class FilesystemCheck implements Check {
 
   private final Path path;
   private final boolean inodes;
+  private final boolean requireMount;
   private final StatFs statFs;
+  private final MountTable mounts;
 
   FilesystemCheck(ServiceCheckConfig c) {
-    this(c, FilesystemCheck::statfs);
+    this(c, FilesystemCheck::statfs, FilesystemCheck::procMountPoints);
   }
 
+  /** With a replaced statfs and no mount-point check (the fake statfs stands for the whole filesystem). */
   public FilesystemCheck(ServiceCheckConfig c, StatFs statFs) {
-    this.path = Path.of(c.target());
+    this(c, statFs, null);
+  }
+
+  /** {@code mounts} null: no mount-point check; otherwise the check follows {@code require_mount}. */
+  public FilesystemCheck(ServiceCheckConfig c, StatFs statFs, MountTable mounts) {
+    this.path = Path.of(c.target()).normalize();
     this.inodes = c.inodes() == null || c.inodes();
+    this.requireMount = mounts != null && (c.requireMount() == null || c.requireMount());
     this.statFs = statFs;
+    this.mounts = mounts;
   }
 
   @Override
   public CheckResult run(CheckContext ctx) throws Exception {
+    if (requireMount) {
+      requireMountPoint();
+    }
     Usage u = statFs.stat(path, inodes, ctx);
     CheckResult r = new CheckResult()
         .add(KindMetrics.FS_SIZE, u.size())
@@ -58,6 +86,77 @@ public final class FilesystemCheck implements Check {
       r.add(KindMetrics.FS_FILES, u.files()).add(KindMetrics.FS_FILES_FREE, u.filesFree());
     }
     return r;
+  }
+
+  private void requireMountPoint() throws Exception {
+    Set<String> points;
+    try {
+      points = mounts.mountPoints();
+    } catch (IOException e) {
+      throw new CheckException(Reason.PROTOCOL, "cannot read the mount table: " + e.getMessage());
+    }
+    if (points.contains(path.toString())) {
+      return;
+    }
+    if (!Files.exists(path)) {
+      throw new CheckException(Reason.UNHEALTHY, "path " + path + " does not exist (not mounted?)");
+    }
+    // the configured path may go through a symlink; mountinfo lists resolved paths. Only reached when the
+    // path is not itself a mount point, so a hung mount is never resolved here.
+    Path real = path.toRealPath();
+    if (!points.contains(real.toString())) {
+      throw new CheckException(Reason.UNHEALTHY, "path " + path + " is not a mount point (filesystem not mounted?"
+          + " its statfs would be the parent filesystem's); set require_mount: false to check a plain directory");
+    }
+  }
+
+  /** The mount points of this process's mount namespace. */
+  static Set<String> procMountPoints() throws IOException {
+    return parseMountPoints(Files.readString(MOUNTINFO, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Mount points (field 5) of {@code /proc/<pid>/mountinfo} text, with the kernel's octal escapes
+   * ({@code \040} for a space, …) decoded. Malformed lines are skipped.
+   */
+  static Set<String> parseMountPoints(String mountinfo) {
+    Set<String> out = new HashSet<>();
+    for (String line : mountinfo.split("\n")) {
+      String[] f = line.strip().split(" ");
+      if (f.length >= 5 && f[4].startsWith("/")) {
+        out.add(unescape(f[4]));
+      }
+    }
+    return out;
+  }
+
+  private static String unescape(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && isOctal(s, i + 1)) {
+        b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+        i += 3;
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static boolean isOctal(String s, int from) {
+    if (from + 3 > s.length()) {
+      return false;
+    }
+    for (int i = from; i < from + 3; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '7') {
+        return false;
+      }
+    }
+    return true;
   }
 
   static Usage statfs(Path path, boolean inodes, CheckContext ctx) throws Exception {

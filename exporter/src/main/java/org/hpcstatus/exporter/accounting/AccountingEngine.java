@@ -47,6 +47,8 @@ public final class AccountingEngine {
   private SeenIds seen;
   private final List<String> lastErrors = new ArrayList<>();
   private boolean warnedMalformed;
+  /** A step failed after it may have changed {@link #state}/{@link #seen}: reload before the next one. */
+  private boolean stale;
 
   public AccountingEngine(StateStore store, SacctSource source, AccountingConfig config, Clock clock,
                           RateLimiter limiter) throws IOException {
@@ -99,15 +101,35 @@ public final class AccountingEngine {
     store.commit(state, seen);
   }
 
-  /** Does one unit of work and commits it. */
+  /**
+   * Does one unit of work and commits it. If it fails (sacct, I/O, or an Error such as OutOfMemoryError)
+   * after it began changing the in-memory totals and bitmaps, those changes are not committed — and must not
+   * be kept either (marked-but-uncommitted jobs would be dropped as duplicates on the retry), so the next
+   * step first reloads the last committed state.
+   */
   public StepResult step() throws CommandException, IOException, InterruptedException {
-    if (!state.rebuildMonths.isEmpty()) {
-      return rebuild(state.rebuildMonths.get(0));
+    if (stale) {
+      StateStore.Loaded l = store.load(clock.instant().getEpochSecond());
+      String cluster = state.cluster;
+      state = l.state();
+      seen = l.seen();
+      if (state.cluster == null) {
+        state.cluster = cluster;
+      }
+      stale = false;
     }
-    if (state.backfill != null && !state.backfill.done()) {
-      return backfillMonth();
+    try {
+      if (!state.rebuildMonths.isEmpty()) {
+        return rebuild(state.rebuildMonths.get(0));
+      }
+      if (state.backfill != null && !state.backfill.done()) {
+        return backfillMonth();
+      }
+      return live();
+    } catch (Throwable t) {
+      stale = true;
+      throw t;
     }
-    return live();
   }
 
   private StepResult live() throws CommandException, IOException, InterruptedException {

@@ -30,6 +30,7 @@ public final class AccountingEngine {
   private static final Logger LOG = LoggerFactory.getLogger(AccountingEngine.class);
   /** Below this a window is not split further when sacct's output is too large. */
   static final long MIN_SPLIT_SECONDS = 60;
+  private static final int MAX_ERROR_SAMPLES = 5;
 
   public enum Kind { REBUILD, BACKFILL, LIVE }
 
@@ -171,13 +172,12 @@ public final class AccountingEngine {
     long limit = state.cursor < 0 ? monthEnd : Math.min(monthEnd, state.cursor);
     RoaringBitmap b = new RoaringBitmap();
     long[] rows = new long[1];
-    String text = fetch(from, Math.max(from, limit));
-    parser.parse(text, rec -> {
+    fetchEach(from, Math.max(from, limit), text -> parser.parse(text, rec -> {
       rows[0]++;
       if (rec.end() >= from && rec.end() < monthEnd && rec.end() <= limit) {
         b.add((int) rec.jobIdRaw());
       }
-    });
+    }));
     seen.replace(month, b);
     state.rebuildMonths.remove(month);
     LOG.warn("accounting: rebuilt the job-id bitmap of {} from sacct ({} jobs marked as counted)", month,
@@ -194,10 +194,24 @@ public final class AccountingEngine {
     store.commit(state, seen);
   }
 
+  /**
+   * Fetches {@code [from, to]} and counts it. When the window is split (output over the cap), each part is
+   * parsed, deduped and aggregated as soon as it arrives and then dropped, so at most one sacct call's output
+   * is held at a time whatever the window holds; the caller commits once at the end.
+   */
   private StepResult ingest(Kind kind, long from, long to) throws CommandException, IOException, InterruptedException {
-    String text = fetch(from, to);
-    StepResult r = apply(kind, from, to,
-        new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    lastErrors.clear();
+    long[] sum = new long[5];
+    fetchEach(from, to, text -> {
+      StepResult part = applyPart(kind, from, to, text);
+      sum[0] += part.rows();
+      sum[1] += part.counted();
+      sum[2] += part.duplicates();
+      sum[3] += part.steps();
+      sum[4] += part.malformed();
+    });
+    StepResult r = new StepResult(kind, Instant.ofEpochSecond(from), Instant.ofEpochSecond(to), sum[0], sum[1], sum[2],
+        sum[3], sum[4]);
     if (r.malformed() > 0) {
       // the overlap window re-reads the same bad lines every minute: warn once, then only at debug
       if (!warnedMalformed) {
@@ -211,8 +225,18 @@ public final class AccountingEngine {
     return r;
   }
 
+  private StepResult applyPart(Kind kind, long from, long to, String text) throws IOException {
+    return applyChunk(kind, from, to,
+        new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   /** Parses and counts sacct output (dedupe included); no sacct call and no commit. */
   StepResult apply(Kind kind, long from, long to, InputStream in) throws IOException {
+    lastErrors.clear();
+    return applyChunk(kind, from, to, in);
+  }
+
+  private StepResult applyChunk(Kind kind, long from, long to, InputStream in) throws IOException {
     long[] counted = new long[2];
     SacctParser.Counts c = parser.parse(in, rec -> {
       try {
@@ -230,17 +254,32 @@ public final class AccountingEngine {
     state.skip("malformed", c.malformed());
     state.skip("duplicate", counted[1]);
     state.skip("not_finished", c.notFinished);
-    lastErrors.clear();
-    lastErrors.addAll(org.hpcstatus.exporter.core.Parsed.of(null, c.errors).samples());
+    if (lastErrors.size() < MAX_ERROR_SAMPLES) {
+      for (String e : org.hpcstatus.exporter.core.Parsed.of(null, c.errors).samples()) {
+        if (lastErrors.size() < MAX_ERROR_SAMPLES) {
+          lastErrors.add(e);
+        }
+      }
+    }
     return new StepResult(kind, Instant.ofEpochSecond(from), Instant.ofEpochSecond(to),
         c.jobs + c.steps + c.malformed() + c.notFinished, counted[0], counted[1], c.steps, c.malformed());
   }
 
-  /** One rate-limited sacct window; halved (recursively) while the output exceeds the runner's cap. */
-  private String fetch(long from, long to) throws CommandException, InterruptedException {
+  /** Receives one sacct call's output. */
+  private interface Part {
+    void accept(String text) throws IOException;
+  }
+
+  /**
+   * Rate-limited sacct windows covering {@code [from, to]}: one call, or — while the output exceeds the
+   * runner's cap — the two halves, recursively. Each call's output goes to {@code part} before the next call,
+   * so it can be released: memory is bounded by the cap, not by the window (the halves are never joined).
+   */
+  private void fetchEach(long from, long to, Part part) throws CommandException, IOException, InterruptedException {
     limiter.acquire();
+    String text;
     try {
-      return source.fetch(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to));
+      text = source.fetch(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to));
     } catch (CommandException e) {
       if (e.reason() != CommandException.Reason.OUTPUT_TOO_LARGE || to - from < 2 * MIN_SPLIT_SECONDS) {
         throw e;
@@ -248,8 +287,11 @@ public final class AccountingEngine {
       long mid = from + (to - from) / 2;
       LOG.info("accounting: sacct output for {}..{} too large, splitting the window", Instant.ofEpochSecond(from),
           Instant.ofEpochSecond(to));
-      return fetch(from, mid) + "\n" + fetch(mid, to);
+      fetchEach(from, mid, part);
+      fetchEach(mid, to, part);
+      return;
     }
+    part.accept(text);
   }
 
   /** Users counted per state across accounts (for tests and the backfill summary). */

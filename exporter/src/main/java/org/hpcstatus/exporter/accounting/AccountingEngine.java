@@ -61,6 +61,30 @@ public final class AccountingEngine {
     StateStore.Loaded l = store.load(clock.instant().getEpochSecond());
     this.state = l.state();
     this.seen = l.seen();
+    normalize();
+  }
+
+  private void normalize() {
+    if (state.recentCounted == null) {
+      state.recentCounted = new ArrayList<>();
+    }
+    if (state.recentSince == null) {
+      // a state that has never been committed keeps the list from the start; an older state's overlap window
+      // was counted without it
+      state.recentSince = state.generation == 0 ? 0L : Math.max(0L, state.cursor);
+    }
+  }
+
+  private long overlapSeconds() {
+    return config.overlap().toSeconds();
+  }
+
+  /** Forgets recently counted jobs that have left the overlap window. */
+  private void pruneRecent() {
+    if (state.cursor >= 0) {
+      long low = state.cursor - overlapSeconds();
+      state.recentCounted.removeIf(p -> p[0] < low);
+    }
   }
 
   public AccountingState state() {
@@ -114,6 +138,7 @@ public final class AccountingEngine {
       String cluster = state.cluster;
       state = l.state();
       seen = l.seen();
+      normalize();
       if (state.cluster == null) {
         state.cluster = cluster;
       }
@@ -164,32 +189,50 @@ public final class AccountingEngine {
     return r;
   }
 
+  /**
+   * Rebuilds a lost month's bitmap so that it holds exactly the jobs that were counted. Jobs that ended
+   * before {@code cursor − overlap} were covered by queries long enough ago: they are marked from sacct.
+   * Inside the overlap window sacct cannot tell a counted job from a late record that was never counted, so
+   * those come from {@link AccountingState#recentCounted}; late records stay unmarked and the next overlap
+   * re-read counts them.
+   */
   private StepResult rebuild(String month) throws CommandException, IOException, InterruptedException {
     YearMonth ym = YearMonth.parse(month);
     long from = ym.atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
     long monthEnd = ym.plusMonths(1).atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
-    // jobs of this month up to the cursor were counted; mark exactly those as seen
-    long limit = state.cursor < 0 ? monthEnd : Math.min(monthEnd, state.cursor);
+    // jobs ending before 'low' count as counted (for a state without the recent list: up to where it starts)
+    long low = state.cursor < 0 ? monthEnd
+        : Math.max(state.cursor - overlapSeconds(), Math.min(state.cursor, state.recentSince + 1));
+    long limit = Math.min(monthEnd, low);
     RoaringBitmap b = new RoaringBitmap();
     long[] rows = new long[1];
-    fetchEach(from, Math.max(from, limit), text -> parser.parse(text, rec -> {
-      rows[0]++;
-      if (rec.end() >= from && rec.end() < monthEnd && rec.end() <= limit) {
-        b.add((int) rec.jobIdRaw());
+    if (limit > from) {
+      fetchEach(from, limit, text -> parser.parse(text, rec -> {
+        rows[0]++;
+        if (rec.end() >= from && rec.end() < limit) {
+          b.add((int) rec.jobIdRaw());
+        }
+      }));
+    }
+    for (long[] p : state.recentCounted) {
+      if (p[0] >= from && p[0] < monthEnd) {
+        b.add((int) p[1]);
       }
-    }));
+    }
     seen.replace(month, b);
     state.rebuildMonths.remove(month);
     LOG.warn("accounting: rebuilt the job-id bitmap of {} from sacct ({} jobs marked as counted)", month,
         b.getLongCardinality());
+    pruneRecent();
     store.commit(state, seen);
-    return new StepResult(Kind.REBUILD, Instant.ofEpochSecond(from), Instant.ofEpochSecond(limit), rows[0], 0, 0, 0,
-        0);
+    return new StepResult(Kind.REBUILD, Instant.ofEpochSecond(from), Instant.ofEpochSecond(Math.max(from, limit)),
+        rows[0], 0, 0, 0, 0);
   }
 
   private void finish() throws IOException {
     long today = Math.floorDiv(clock.instant().getEpochSecond(), 86400L);
     state.totals.pruneDaily(today);
+    pruneRecent();
     Visibility.admit(state, config);
     store.commit(state, seen);
   }
@@ -238,11 +281,15 @@ public final class AccountingEngine {
 
   private StepResult applyChunk(Kind kind, long from, long to, InputStream in) throws IOException {
     long[] counted = new long[2];
+    long overlap = overlapSeconds();
     SacctParser.Counts c = parser.parse(in, rec -> {
       try {
         if (seen.markNew(rec.end(), rec.jobIdRaw())) {
           state.totals.add(rec);
           counted[0]++;
+          if (state.cursor >= 0 && rec.end() >= state.cursor - overlap) {
+            state.recentCounted.add(new long[] {rec.end(), rec.jobIdRaw()});
+          }
         } else {
           counted[1]++;
         }

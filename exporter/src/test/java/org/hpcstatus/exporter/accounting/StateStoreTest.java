@@ -94,6 +94,68 @@ class StateStoreTest {
   }
 
   @Test
+  void lateRecordInTheOverlapIsCountedOnceAfterABitmapRebuild() throws Exception {
+    // before: the rebuild marked every job of the month up to the cursor as counted, so a late record in the
+    // overlap window that had never been counted was dropped for good (and nothing said so)
+    long start = JAN + 10 * 86400;
+    SyntheticSacct s = SyntheticSacct.generate(15, 600, start - 3000, start + 4 * 3600);
+    long lateFrom = start + 100 * 60;
+    long lateTo = start + 140 * 60;
+    SyntheticSacct.Row late = s.rows.stream()
+        .filter(r -> r.end() >= lateFrom && r.end() < lateTo)
+        .filter(r -> SacctParser.parse(r.text()).value().size() == 1 && SacctParser.parse(r.text()).errors() == 0)
+        .findFirst().orElseThrow();
+    boolean[] arrived = {false};
+    SacctSource inner = s.source(new int[1]);
+    SacctSource slurmdbd = (a, b) -> {
+      StringBuilder sb = new StringBuilder();
+      for (String line : inner.fetch(a, b).split("\n", -1)) {
+        if (!line.isEmpty() && (arrived[0] || !line.equals(late.text()))) {
+          sb.append(line).append('\n');
+        }
+      }
+      return sb.toString();
+    };
+    FakeClock clock = new FakeClock(start);
+    try (Harness h = new Harness(dir, slurmdbd, Harness.config(0, 1000), clock)) {
+      while (clock.instant().getEpochSecond() < start + 150 * 60) { // the late job's End is < 1 h behind
+        h.engine.step();
+        clock.advanceSeconds(600);
+      }
+      assertThat(h.engine.state().cursor - 3600).as("the late job is inside the overlap window")
+          .isLessThanOrEqualTo(late.end());
+    }
+    Path seen = dir.resolve("synth").resolve(StateStore.SEEN);
+    Path jan;
+    try (var files = Files.list(seen)) {
+      jan = files.filter(p -> p.getFileName().toString().startsWith("2026-01.")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(jan);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(jan, bytes);
+    arrived[0] = true; // slurmdbd got the record meanwhile
+    try (Harness h = new Harness(dir, slurmdbd, Harness.config(0, 1000), clock)) {
+      assertThat(h.engine.state().rebuildMonths).containsExactly("2026-01");
+      long cursor = h.engine.state().cursor;
+      assertThat(h.engine.step().kind()).isEqualTo(AccountingEngine.Kind.REBUILD);
+      long jobs = h.engine.state().totals.jobCount();
+      AccountingEngine.StepResult live = h.engine.step();
+      assertThat(live.kind()).isEqualTo(AccountingEngine.Kind.LIVE);
+      long endedSince = s.rows.stream()
+          .filter(r -> r.end() > cursor && r.end() <= live.to().getEpochSecond())
+          .flatMap(r -> SacctParser.parse(r.text()).value().stream()).map(JobRecord::jobIdRaw).distinct().count();
+      assertThat(live.counted()).as("new: the late job and the jobs that ended since the last step; the overlap's "
+          + "counted jobs are duplicates").isEqualTo(1 + endedSince);
+      assertThat(h.engine.state().totals.jobCount()).isEqualTo(jobs + 1 + endedSince);
+      while (h.engine.state().cursor <= start + 4 * 3600) {
+        clock.advanceSeconds(600);
+        h.engine.step();
+      }
+      Harness.assertMatches(h.engine.state().totals, s);
+    }
+  }
+
+  @Test
   void leftoverFilesOfAnInterruptedCommitAreRemoved() throws Exception {
     SyntheticSacct s = SyntheticSacct.generate(14, 1_000, JAN, APR);
     backfilled(s);

@@ -169,6 +169,24 @@ class StateStoreTest {
   }
 
   @Test
+  void theStateLockIsAPosixFcntlLockAsDocumented() throws Exception {
+    // docs/accounting.md and StateStore's javadoc give shared-filesystem advice (NFS lockd, Lustre -o flock)
+    // that is only right for POSIX (fcntl) locks; the javadoc used to call it "flock-style"
+    Path procLocks = Path.of("/proc/locks");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(procLocks), "Linux /proc/locks");
+    try (StateStore store = StateStore.open(dir, "locktype")) {
+      long inode = (Long) Files.getAttribute(store.dir().resolve(StateStore.LOCK), "unix:ino");
+      long pid = ProcessHandle.current().pid();
+      java.util.List<String> ours = Files.readAllLines(procLocks).stream()
+          .map(l -> l.trim().split("\\s+"))
+          .filter(f -> f.length > 5 && f[4].equals(String.valueOf(pid)) && f[5].endsWith(":" + inode))
+          .map(f -> f[1] + " " + f[3])
+          .toList();
+      assertThat(ours).containsExactly("POSIX WRITE");
+    }
+  }
+
+  @Test
   void clusterNamesBecomeSafeDirectoryNames() {
     assertThat(StateStore.dirName("testbed")).isEqualTo("testbed");
     assertThat(StateStore.dirName("../etc")).isEqualTo("_.._etc");

@@ -128,9 +128,9 @@ public final class AccountingEngine {
 
   /**
    * Does one unit of work and commits it. If it fails (sacct, I/O, or an Error such as OutOfMemoryError)
-   * after it began changing the in-memory totals and bitmaps, those changes are not committed — and must not
-   * be kept either (marked-but-uncommitted jobs would be dropped as duplicates on the retry), so the next
-   * step first reloads the last committed state.
+   * after it began changing the in-memory totals and bitmaps, those changes are not committed — and may be
+   * torn (an Error between marking a job in its bitmap and adding it to the totals would lose that job on
+   * the retry), so the next step first reloads the last committed state.
    */
   public StepResult step() throws CommandException, IOException, InterruptedException {
     if (stale) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.hpcstatus.exporter.config.ConfigException;
 import org.hpcstatus.exporter.core.ClusterName;
-import org.hpcstatus.exporter.core.CommandException;
 import org.hpcstatus.exporter.core.CommandRunner;
 import org.hpcstatus.exporter.core.SelfMetrics;
 import org.slf4j.Logger;
@@ -41,6 +40,8 @@ public final class Accounting implements AutoCloseable {
   private AccountingEngine engine;
   private boolean lastOk = true;
   private double lastSuccess;
+  /** {@link #FIRST_BACKOFF}; shorter in tests. */
+  Duration firstBackoff = FIRST_BACKOFF;
 
   Accounting(AccountingConfig config, Supplier<String> cluster, SacctSource source, SelfMetrics self) {
     this.config = config;
@@ -110,7 +111,7 @@ public final class Accounting implements AutoCloseable {
   }
 
   private void run() {
-    Duration backoff = FIRST_BACKOFF;
+    Duration backoff = firstBackoff;
     while (!closed) {
       Duration wait;
       try {
@@ -128,7 +129,7 @@ public final class Accounting implements AutoCloseable {
         }
         lastOk = true;
         lastSuccess = clock.millis() / 1000.0;
-        backoff = FIRST_BACKOFF;
+        backoff = firstBackoff;
         wait = engine.catchingUp() ? Duration.ZERO : config.interval();
       } catch (InterruptedException e) {
         break;
@@ -136,8 +137,17 @@ public final class Accounting implements AutoCloseable {
         LOG.error("accounting: {}", e.getMessage());
         lastOk = false;
         wait = config.maxBackoff();
-      } catch (CommandException | IOException | RuntimeException e) {
-        if (lastOk) {
+      } catch (Throwable e) {
+        // Anything else — sacct failures, I/O errors, bugs, and Errors such as OutOfMemoryError or
+        // StackOverflowError — must not end this thread: a dead thread would leave
+        // hpcstatus_accounting_success frozen at its last value. Record the failure, re-render, back off,
+        // retry (the engine reloads its committed state before the next step). Only shutdown ends the loop.
+        if (closed) {
+          break;
+        }
+        if (e instanceof Error) {
+          LOG.error("accounting step failed with {}, retrying in {}s", e, backoff.toSeconds(), e);
+        } else if (lastOk) {
           LOG.warn("accounting step failed, retrying in {}s: {}", backoff.toSeconds(), e.toString());
         }
         lastOk = false;
@@ -185,8 +195,17 @@ public final class Accounting implements AutoCloseable {
       snapshots = AccountingMetrics.render(engine.state(), cluster.get(), today,
           new AccountingMetrics.Health(lastOk, lastSuccess, engine.catchingUp()));
       generation.incrementAndGet();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // e.g. OutOfMemoryError: keep the loop alive and show the failure rather than stale "success"
       LOG.error("accounting: rendering metrics failed", e);
+      lastOk = false;
+      try {
+        snapshots = AccountingMetrics.renderHealthOnly(cluster.get(),
+            new AccountingMetrics.Health(false, lastSuccess, engine.catchingUp()));
+        generation.incrementAndGet();
+      } catch (Throwable ignored) {
+        // nothing more we can do until the next tick
+      }
     }
   }
 

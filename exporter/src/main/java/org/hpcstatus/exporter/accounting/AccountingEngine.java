@@ -30,6 +30,7 @@ public final class AccountingEngine {
   private static final Logger LOG = LoggerFactory.getLogger(AccountingEngine.class);
   /** Below this a window is not split further when sacct's output is too large. */
   static final long MIN_SPLIT_SECONDS = 60;
+  private static final int MAX_ERROR_SAMPLES = 5;
 
   public enum Kind { REBUILD, BACKFILL, LIVE }
 
@@ -47,6 +48,8 @@ public final class AccountingEngine {
   private SeenIds seen;
   private final List<String> lastErrors = new ArrayList<>();
   private boolean warnedMalformed;
+  /** A step failed after it may have changed {@link #state}/{@link #seen}: reload before the next one. */
+  private boolean stale;
 
   public AccountingEngine(StateStore store, SacctSource source, AccountingConfig config, Clock clock,
                           RateLimiter limiter) throws IOException {
@@ -58,6 +61,30 @@ public final class AccountingEngine {
     StateStore.Loaded l = store.load(clock.instant().getEpochSecond());
     this.state = l.state();
     this.seen = l.seen();
+    normalize();
+  }
+
+  private void normalize() {
+    if (state.recentCounted == null) {
+      state.recentCounted = new ArrayList<>();
+    }
+    if (state.recentSince == null) {
+      // a state that has never been committed keeps the list from the start; an older state's overlap window
+      // was counted without it
+      state.recentSince = state.generation == 0 ? 0L : Math.max(0L, state.cursor);
+    }
+  }
+
+  private long overlapSeconds() {
+    return config.overlap().toSeconds();
+  }
+
+  /** Forgets recently counted jobs that have left the overlap window. */
+  private void pruneRecent() {
+    if (state.cursor >= 0) {
+      long low = state.cursor - overlapSeconds();
+      state.recentCounted.removeIf(p -> p[0] < low);
+    }
   }
 
   public AccountingState state() {
@@ -99,15 +126,36 @@ public final class AccountingEngine {
     store.commit(state, seen);
   }
 
-  /** Does one unit of work and commits it. */
+  /**
+   * Does one unit of work and commits it. If it fails (sacct, I/O, or an Error such as OutOfMemoryError)
+   * after it began changing the in-memory totals and bitmaps, those changes are not committed — and may be
+   * torn (an Error between marking a job in its bitmap and adding it to the totals would lose that job on
+   * the retry), so the next step first reloads the last committed state.
+   */
   public StepResult step() throws CommandException, IOException, InterruptedException {
-    if (!state.rebuildMonths.isEmpty()) {
-      return rebuild(state.rebuildMonths.get(0));
+    if (stale) {
+      StateStore.Loaded l = store.load(clock.instant().getEpochSecond());
+      String cluster = state.cluster;
+      state = l.state();
+      seen = l.seen();
+      normalize();
+      if (state.cluster == null) {
+        state.cluster = cluster;
+      }
+      stale = false;
     }
-    if (state.backfill != null && !state.backfill.done()) {
-      return backfillMonth();
+    try {
+      if (!state.rebuildMonths.isEmpty()) {
+        return rebuild(state.rebuildMonths.get(0));
+      }
+      if (state.backfill != null && !state.backfill.done()) {
+        return backfillMonth();
+      }
+      return live();
+    } catch (Throwable t) {
+      stale = true;
+      throw t;
     }
-    return live();
   }
 
   private StepResult live() throws CommandException, IOException, InterruptedException {
@@ -141,41 +189,72 @@ public final class AccountingEngine {
     return r;
   }
 
+  /**
+   * Rebuilds a lost month's bitmap so that it holds exactly the jobs that were counted. Jobs that ended
+   * before {@code cursor − overlap} were covered by queries long enough ago: they are marked from sacct.
+   * Inside the overlap window sacct cannot tell a counted job from a late record that was never counted, so
+   * those come from {@link AccountingState#recentCounted}; late records stay unmarked and the next overlap
+   * re-read counts them.
+   */
   private StepResult rebuild(String month) throws CommandException, IOException, InterruptedException {
     YearMonth ym = YearMonth.parse(month);
     long from = ym.atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
     long monthEnd = ym.plusMonths(1).atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
-    // jobs of this month up to the cursor were counted; mark exactly those as seen
-    long limit = state.cursor < 0 ? monthEnd : Math.min(monthEnd, state.cursor);
+    // jobs ending before 'low' count as counted (for a state without the recent list: up to where it starts)
+    long low = state.cursor < 0 ? monthEnd
+        : Math.max(state.cursor - overlapSeconds(), Math.min(state.cursor, state.recentSince + 1));
+    long limit = Math.min(monthEnd, low);
     RoaringBitmap b = new RoaringBitmap();
     long[] rows = new long[1];
-    String text = fetch(from, Math.max(from, limit));
-    parser.parse(text, rec -> {
-      rows[0]++;
-      if (rec.end() >= from && rec.end() < monthEnd && rec.end() <= limit) {
-        b.add((int) rec.jobIdRaw());
+    if (limit > from) {
+      fetchEach(from, limit, text -> parser.parse(text, rec -> {
+        rows[0]++;
+        if (rec.end() >= from && rec.end() < limit) {
+          b.add((int) rec.jobIdRaw());
+        }
+      }));
+    }
+    for (long[] p : state.recentCounted) {
+      if (p[0] >= from && p[0] < monthEnd) {
+        b.add((int) p[1]);
       }
-    });
+    }
     seen.replace(month, b);
     state.rebuildMonths.remove(month);
     LOG.warn("accounting: rebuilt the job-id bitmap of {} from sacct ({} jobs marked as counted)", month,
         b.getLongCardinality());
+    pruneRecent();
     store.commit(state, seen);
-    return new StepResult(Kind.REBUILD, Instant.ofEpochSecond(from), Instant.ofEpochSecond(limit), rows[0], 0, 0, 0,
-        0);
+    return new StepResult(Kind.REBUILD, Instant.ofEpochSecond(from), Instant.ofEpochSecond(Math.max(from, limit)),
+        rows[0], 0, 0, 0, 0);
   }
 
   private void finish() throws IOException {
     long today = Math.floorDiv(clock.instant().getEpochSecond(), 86400L);
     state.totals.pruneDaily(today);
+    pruneRecent();
     Visibility.admit(state, config);
     store.commit(state, seen);
   }
 
+  /**
+   * Fetches {@code [from, to]} and counts it. When the window is split (output over the cap), each part is
+   * parsed, deduped and aggregated as soon as it arrives and then dropped, so at most one sacct call's output
+   * is held at a time whatever the window holds; the caller commits once at the end.
+   */
   private StepResult ingest(Kind kind, long from, long to) throws CommandException, IOException, InterruptedException {
-    String text = fetch(from, to);
-    StepResult r = apply(kind, from, to,
-        new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    lastErrors.clear();
+    long[] sum = new long[5];
+    fetchEach(from, to, text -> {
+      StepResult part = applyPart(kind, from, to, text);
+      sum[0] += part.rows();
+      sum[1] += part.counted();
+      sum[2] += part.duplicates();
+      sum[3] += part.steps();
+      sum[4] += part.malformed();
+    });
+    StepResult r = new StepResult(kind, Instant.ofEpochSecond(from), Instant.ofEpochSecond(to), sum[0], sum[1], sum[2],
+        sum[3], sum[4]);
     if (r.malformed() > 0) {
       // the overlap window re-reads the same bad lines every minute: warn once, then only at debug
       if (!warnedMalformed) {
@@ -189,14 +268,28 @@ public final class AccountingEngine {
     return r;
   }
 
+  private StepResult applyPart(Kind kind, long from, long to, String text) throws IOException {
+    return applyChunk(kind, from, to,
+        new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   /** Parses and counts sacct output (dedupe included); no sacct call and no commit. */
   StepResult apply(Kind kind, long from, long to, InputStream in) throws IOException {
+    lastErrors.clear();
+    return applyChunk(kind, from, to, in);
+  }
+
+  private StepResult applyChunk(Kind kind, long from, long to, InputStream in) throws IOException {
     long[] counted = new long[2];
+    long overlap = overlapSeconds();
     SacctParser.Counts c = parser.parse(in, rec -> {
       try {
         if (seen.markNew(rec.end(), rec.jobIdRaw())) {
           state.totals.add(rec);
           counted[0]++;
+          if (state.cursor >= 0 && rec.end() >= state.cursor - overlap) {
+            state.recentCounted.add(new long[] {rec.end(), rec.jobIdRaw()});
+          }
         } else {
           counted[1]++;
         }
@@ -208,17 +301,32 @@ public final class AccountingEngine {
     state.skip("malformed", c.malformed());
     state.skip("duplicate", counted[1]);
     state.skip("not_finished", c.notFinished);
-    lastErrors.clear();
-    lastErrors.addAll(org.hpcstatus.exporter.core.Parsed.of(null, c.errors).samples());
+    if (lastErrors.size() < MAX_ERROR_SAMPLES) {
+      for (String e : org.hpcstatus.exporter.core.Parsed.of(null, c.errors).samples()) {
+        if (lastErrors.size() < MAX_ERROR_SAMPLES) {
+          lastErrors.add(e);
+        }
+      }
+    }
     return new StepResult(kind, Instant.ofEpochSecond(from), Instant.ofEpochSecond(to),
         c.jobs + c.steps + c.malformed() + c.notFinished, counted[0], counted[1], c.steps, c.malformed());
   }
 
-  /** One rate-limited sacct window; halved (recursively) while the output exceeds the runner's cap. */
-  private String fetch(long from, long to) throws CommandException, InterruptedException {
+  /** Receives one sacct call's output. */
+  private interface Part {
+    void accept(String text) throws IOException;
+  }
+
+  /**
+   * Rate-limited sacct windows covering {@code [from, to]}: one call, or — while the output exceeds the
+   * runner's cap — the two halves, recursively. Each call's output goes to {@code part} before the next call,
+   * so it can be released: memory is bounded by the cap, not by the window (the halves are never joined).
+   */
+  private void fetchEach(long from, long to, Part part) throws CommandException, IOException, InterruptedException {
     limiter.acquire();
+    String text;
     try {
-      return source.fetch(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to));
+      text = source.fetch(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to));
     } catch (CommandException e) {
       if (e.reason() != CommandException.Reason.OUTPUT_TOO_LARGE || to - from < 2 * MIN_SPLIT_SECONDS) {
         throw e;
@@ -226,8 +334,11 @@ public final class AccountingEngine {
       long mid = from + (to - from) / 2;
       LOG.info("accounting: sacct output for {}..{} too large, splitting the window", Instant.ofEpochSecond(from),
           Instant.ofEpochSecond(to));
-      return fetch(from, mid) + "\n" + fetch(mid, to);
+      fetchEach(from, mid, part);
+      fetchEach(mid, to, part);
+      return;
     }
+    part.accept(text);
   }
 
   /** Users counted per state across accounts (for tests and the backfill summary). */

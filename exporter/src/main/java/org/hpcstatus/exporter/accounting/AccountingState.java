@@ -31,6 +31,17 @@ public final class AccountingState {
   public Totals totals = new Totals();
   /** Users shown under their own name; admission is sticky so series do not flap. */
   public LinkedHashSet<String> visibleUsers = new LinkedHashSet<>();
+  /**
+   * {@code [end, jobIdRaw]} of every job counted with End ≥ {@code cursor − overlap}. Whether such a job was
+   * counted cannot be told from sacct (a late record may have reached slurmdbd after the last query that
+   * covered its End), so a bitmap rebuild takes these from here instead of marking the whole overlap window.
+   */
+  public List<long[]> recentCounted = new ArrayList<>();
+  /**
+   * Jobs counted with End ≤ this were counted before {@link #recentCounted} was kept (a state written by an
+   * older version; null until the engine has looked at the state, 0 for states that always kept it).
+   */
+  public Long recentSince;
   /** Rows skipped by reason (step, malformed, duplicate, not_finished). */
   public Map<String, Long> skipped = new TreeMap<>();
 

@@ -33,9 +33,13 @@ import org.slf4j.LoggerFactory;
  * writes the changed bitmaps under new names, then renames {@code state.json}; only then are old bitmap
  * files deleted. A crash at any point leaves either the old or the new state, never a mix.
  *
- * <p>The lock ({@code flock}-style via {@link FileChannel#tryLock()}, which also works on NFSv4 and
- * Lustre with locking enabled) is held for the life of the process; a second exporter or backfill on the
- * same directory refuses to start and says who holds it.
+ * <p>The lock is {@link FileChannel#tryLock()} on {@code lock}: on Linux the JDK implements that with
+ * {@code fcntl(F_SETLK)}, i.e. a POSIX record lock (not {@code flock(2)}). It is held for the life of the
+ * process and released by the kernel when the process dies; a second exporter or backfill on the same
+ * directory refuses to start and says who holds it. On a shared filesystem this protects across hosts only
+ * where POSIX locks are coherent across clients: NFSv4, or NFSv3 with a working lockd/NLM (not mounted
+ * {@code nolock}/{@code local_lock=posix}); Lustre mounted with {@code -o flock} ({@code localflock} locks
+ * only within one client node; {@code noflock} makes locking fail).
  */
 public final class StateStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);

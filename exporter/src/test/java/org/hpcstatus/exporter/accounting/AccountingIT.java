@@ -24,6 +24,7 @@ import org.hpcstatus.exporter.Exporter;
 import org.hpcstatus.exporter.config.ConfigLoader;
 import org.hpcstatus.exporter.core.CommandRunner;
 import org.hpcstatus.exporter.core.SelfMetrics;
+import org.hpcstatus.exporter.testing.BoundedCommand;
 import org.hpcstatus.exporter.testing.Live;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,14 +54,37 @@ class AccountingIT {
 
   record Result(int exit, String out) {}
 
+  /** Every command the test runs is killed (with its process tree) after this: CI must never hang here. */
+  static final Duration COMMAND_DEADLINE = Duration.ofSeconds(180);
+  static final String JOB_NAME = "hpcstatus-accounting-it";
+
   static Result run(List<String> argv) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-    pb.environment().put("TZ", "UTC");
-    pb.environment().put("SLURM_TIME_FORMAT", "standard");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("command finished: " + argv).isTrue();
-    return new Result(p.exitValue(), out);
+    BoundedCommand.Result r = BoundedCommand.run(argv, Map.of("TZ", "UTC", "SLURM_TIME_FORMAT", "standard"),
+        COMMAND_DEADLINE);
+    if (r.timedOut()) {
+      if (argv.contains("sbatch")) {
+        // don't leave our job queued behind us
+        BoundedCommand.run(List.of("scancel", "--name", JOB_NAME), Map.of(), Duration.ofSeconds(30));
+      }
+      throw new AssertionError("command killed after " + COMMAND_DEADLINE.toSeconds() + " s: " + argv + "\n" + r.out());
+    }
+    return new Result(r.exit(), r.out());
+  }
+
+  /**
+   * Where our own job is guaranteed to start at once on the testbed (scripts/slurm-testbed.sh): its nodes are
+   * full of 4-hour jobs with more pending, and cn3 goes into a MAINT reservation within the hour, so a plain
+   * batch/debug job may pend for hours. The testbed's physics_resv reservation (cn4, account physics, alice is
+   * in physics) holds one 1-CPU job of bob's and nothing else can use it, so a 2-CPU job starts immediately.
+   * Without that reservation: the debug partition (30 min limit, short jobs only). Either way --deadline makes
+   * Slurm drop the job if it cannot start soon, and {@link #run} kills sbatch at the deadline.
+   */
+  static List<String> placement() throws Exception {
+    Result r = run(List.of("scontrol", "-o", "show", "reservation", "physics_resv"));
+    if (r.exit == 0 && r.out.contains("State=ACTIVE") && r.out.contains("Accounts=physics")) {
+      return List.of("--reservation=physics_resv");
+    }
+    return List.of("-p", "debug");
   }
 
   static String ts(long epoch) {
@@ -126,10 +150,14 @@ class AccountingIT {
   @Test
   void backfillThenLiveIngestEqualSacctTotalsAndNeverDoubleCount() throws Exception {
     // a fresh job of our own, so the live step has something new to find
-    Result sb = run(List.of("runuser", "-u", "alice", "--", "sbatch", "--parsable", "--wait", "-p", "batch",
-        "--chdir", "/tmp", "-o", "/dev/null",
-        "-A", "physics", "-n", "2", "-t", "2", "--wrap", "sleep 2"));
-    assertThat(sb.exit).as(sb.out).isZero();
+    List<String> sbatch = new java.util.ArrayList<>(List.of("runuser", "-u", "alice", "--", "sbatch", "--parsable",
+        "--wait", "-J", JOB_NAME, "--chdir", "/tmp", "-o", "/dev/null", "-A", "physics", "-n", "2", "-t", "1",
+        // Slurm removes the job (state DEADLINE, sbatch fails) unless it can start within ~90 s
+        "--deadline=now+150seconds"));
+    sbatch.addAll(placement());
+    sbatch.addAll(List.of("--wrap", "sleep 2"));
+    Result sb = run(sbatch);
+    assertThat(sb.exit).as("our job ran and completed: " + sbatch + "\n" + sb.out).isZero();
 
     long now = Instant.now().getEpochSecond();
     long since = now - 3 * 86400;

@@ -64,6 +64,46 @@ class AccountingServiceTest {
   }
 
   @Test
+  void anErrorInAStepIsReportedAsFailureAndTheLoopKeepsGoing() throws Exception {
+    // before: the loop caught only some exceptions, so an Error ended the accounting thread for good and
+    // hpcstatus_accounting_success was never rendered (or stayed frozen at 1)
+    long now = Instant.now().getEpochSecond();
+    SyntheticSacct s = SyntheticSacct.generate(32, 2_000, now - 86400, now - 60);
+    SacctSource inner = s.source(new int[1]);
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    SacctSource failing = (a, b) -> {
+      int n = calls.incrementAndGet();
+      if (n == 1) {
+        throw new OutOfMemoryError("test: sacct output too big for the heap");
+      }
+      if (n == 2) {
+        throw new StackOverflowError("test");
+      }
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return inner.fetch(a, b);
+    };
+    try (Accounting a = new Accounting(config(), () -> "svc", failing, new SelfMetrics())) {
+      a.firstBackoff = Duration.ofMillis(100);
+      a.start();
+      await(a, x -> gauge(x, "hpcstatus_accounting_success") == 0.0 && calls.get() >= 3);
+      assertThat(calls.get()).as("retried after OutOfMemoryError and StackOverflowError").isEqualTo(3);
+      release.countDown();
+      List<MetricSnapshot> snaps = await(a, x -> gauge(x, "hpcstatus_accounting_success") == 1.0
+          && x.stream().anyMatch(m -> m.getMetadata().getPrometheusName().equals("slurm_user_jobs_finished")));
+      double counted = snaps.stream().filter(m -> m.getMetadata().getPrometheusName().equals("slurm_user_jobs_finished"))
+          .flatMap(m -> m.getDataPoints().stream())
+          .mapToDouble(d -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) d).getValue())
+          .sum();
+      assertThat(counted).isEqualTo(s.jobs);
+    }
+  }
+
+  @Test
   void lockedStateDirectoryShowsAsFailureNotAsMissingMetrics() throws Exception {
     try (StateStore holder = StateStore.open(dir, "svc");
          Accounting a = new Accounting(config(), () -> "svc", (x, y) -> "", new SelfMetrics()).start()) {

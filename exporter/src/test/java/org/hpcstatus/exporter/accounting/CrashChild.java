@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The process {@link CrashTest} kills: backfills 24 synthetic months into a state dir, one commit per
  * month. With {@code <stage> <n>} it announces "MIDWRITE" on stdout at the n-th commit's {@code stage}
- * and then hangs there, so the parent can SIGKILL it at exactly that point of a state write.
+ * and then hangs there, so the parent can SIGKILL it at exactly that point of a state write. With
+ * {@code random} it prints "COMMIT <k>" inside every commit (sacct calls take 25 ms), so the parent can kill
+ * it at a random moment after committing has started.
  */
 public final class CrashChild {
   static final long FROM = SyntheticSacct.epoch("2024-01-01");
@@ -22,6 +24,17 @@ public final class CrashChild {
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]);
+    boolean random = args.length == 2 && args[1].equals("random");
+    if (random) {
+      // announce every commit, so the parent kills only once committing has begun (not during JVM start-up)
+      AtomicInteger commits = new AtomicInteger();
+      StateStore.commitHook = s -> {
+        if (s.equals("bitmaps-written")) {
+          System.out.println("COMMIT " + commits.incrementAndGet());
+          System.out.flush();
+        }
+      };
+    }
     if (args.length == 3) {
       String stage = args[1];
       int n = Integer.parseInt(args[2]);
@@ -42,7 +55,20 @@ public final class CrashChild {
     FakeClock clock = new FakeClock(TO + 3600); // fixed: "today" is the same in every run
     AccountingConfig cfg = Harness.config(0, 1000);
     try (StateStore store = StateStore.open(root, "synth")) {
-      AccountingEngine engine = new AccountingEngine(store, s.source(new int[1]), cfg, clock,
+      SacctSource source = s.source(new int[1]);
+      if (random) {
+        // sacct takes time: keeps the parent's random kill well inside the run instead of racing its end
+        SacctSource fast = source;
+        source = (a, b) -> {
+          try {
+            Thread.sleep(25);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return fast.fetch(a, b);
+        };
+      }
+      AccountingEngine engine = new AccountingEngine(store, source, cfg, clock,
           new RateLimiter(Duration.ZERO, clock, ms -> { }));
       new BackfillRunner(engine, 1, Duration.ZERO, ms -> { }).run(Instant.ofEpochSecond(FROM), Instant.ofEpochSecond(TO),
           new BackfillRunner.Progress() {

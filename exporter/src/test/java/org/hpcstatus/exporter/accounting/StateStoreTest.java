@@ -94,6 +94,68 @@ class StateStoreTest {
   }
 
   @Test
+  void lateRecordInTheOverlapIsCountedOnceAfterABitmapRebuild() throws Exception {
+    // before: the rebuild marked every job of the month up to the cursor as counted, so a late record in the
+    // overlap window that had never been counted was dropped for good (and nothing said so)
+    long start = JAN + 10 * 86400;
+    SyntheticSacct s = SyntheticSacct.generate(15, 600, start - 3000, start + 4 * 3600);
+    long lateFrom = start + 100 * 60;
+    long lateTo = start + 140 * 60;
+    SyntheticSacct.Row late = s.rows.stream()
+        .filter(r -> r.end() >= lateFrom && r.end() < lateTo)
+        .filter(r -> SacctParser.parse(r.text()).value().size() == 1 && SacctParser.parse(r.text()).errors() == 0)
+        .findFirst().orElseThrow();
+    boolean[] arrived = {false};
+    SacctSource inner = s.source(new int[1]);
+    SacctSource slurmdbd = (a, b) -> {
+      StringBuilder sb = new StringBuilder();
+      for (String line : inner.fetch(a, b).split("\n", -1)) {
+        if (!line.isEmpty() && (arrived[0] || !line.equals(late.text()))) {
+          sb.append(line).append('\n');
+        }
+      }
+      return sb.toString();
+    };
+    FakeClock clock = new FakeClock(start);
+    try (Harness h = new Harness(dir, slurmdbd, Harness.config(0, 1000), clock)) {
+      while (clock.instant().getEpochSecond() < start + 150 * 60) { // the late job's End is < 1 h behind
+        h.engine.step();
+        clock.advanceSeconds(600);
+      }
+      assertThat(h.engine.state().cursor - 3600).as("the late job is inside the overlap window")
+          .isLessThanOrEqualTo(late.end());
+    }
+    Path seen = dir.resolve("synth").resolve(StateStore.SEEN);
+    Path jan;
+    try (var files = Files.list(seen)) {
+      jan = files.filter(p -> p.getFileName().toString().startsWith("2026-01.")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(jan);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(jan, bytes);
+    arrived[0] = true; // slurmdbd got the record meanwhile
+    try (Harness h = new Harness(dir, slurmdbd, Harness.config(0, 1000), clock)) {
+      assertThat(h.engine.state().rebuildMonths).containsExactly("2026-01");
+      long cursor = h.engine.state().cursor;
+      assertThat(h.engine.step().kind()).isEqualTo(AccountingEngine.Kind.REBUILD);
+      long jobs = h.engine.state().totals.jobCount();
+      AccountingEngine.StepResult live = h.engine.step();
+      assertThat(live.kind()).isEqualTo(AccountingEngine.Kind.LIVE);
+      long endedSince = s.rows.stream()
+          .filter(r -> r.end() > cursor && r.end() <= live.to().getEpochSecond())
+          .flatMap(r -> SacctParser.parse(r.text()).value().stream()).map(JobRecord::jobIdRaw).distinct().count();
+      assertThat(live.counted()).as("new: the late job and the jobs that ended since the last step; the overlap's "
+          + "counted jobs are duplicates").isEqualTo(1 + endedSince);
+      assertThat(h.engine.state().totals.jobCount()).isEqualTo(jobs + 1 + endedSince);
+      while (h.engine.state().cursor <= start + 4 * 3600) {
+        clock.advanceSeconds(600);
+        h.engine.step();
+      }
+      Harness.assertMatches(h.engine.state().totals, s);
+    }
+  }
+
+  @Test
   void leftoverFilesOfAnInterruptedCommitAreRemoved() throws Exception {
     SyntheticSacct s = SyntheticSacct.generate(14, 1_000, JAN, APR);
     backfilled(s);
@@ -103,6 +165,24 @@ class StateStoreTest {
     try (Harness h = new Harness(dir, s.source(new int[1]), Harness.config(0, 1000), new FakeClock(APR))) {
       assertThat(stray).doesNotExist();
       assertThat(h.engine.state().rebuildMonths).isEmpty();
+    }
+  }
+
+  @Test
+  void theStateLockIsAPosixFcntlLockAsDocumented() throws Exception {
+    // docs/accounting.md and StateStore's javadoc give shared-filesystem advice (NFS lockd, Lustre -o flock)
+    // that is only right for POSIX (fcntl) locks; the javadoc used to call it "flock-style"
+    Path procLocks = Path.of("/proc/locks");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(procLocks), "Linux /proc/locks");
+    try (StateStore store = StateStore.open(dir, "locktype")) {
+      long inode = (Long) Files.getAttribute(store.dir().resolve(StateStore.LOCK), "unix:ino");
+      long pid = ProcessHandle.current().pid();
+      java.util.List<String> ours = Files.readAllLines(procLocks).stream()
+          .map(l -> l.trim().split("\\s+"))
+          .filter(f -> f.length > 5 && f[4].equals(String.valueOf(pid)) && f[5].endsWith(":" + inode))
+          .map(f -> f[1] + " " + f[3])
+          .toList();
+      assertThat(ours).containsExactly("POSIX WRITE");
     }
   }
 

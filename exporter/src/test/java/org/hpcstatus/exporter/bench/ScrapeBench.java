@@ -19,14 +19,16 @@ import org.hpcstatus.exporter.config.ConfigLoader;
  * snapshots. {@code live} uses the Slurm on this machine; {@code synthetic} fake Slurm binaries that
  * print a 10k-node / 100k-job cluster. Prints median, p99, max and the body size.
  *
- * <p>Usage: ScrapeBench live|synthetic [requests]
+ * <p>Usage: ScrapeBench live|synthetic [requests] — or ScrapeBench serve-synthetic PORT SECONDS, which
+ * only serves the synthetic cluster on 127.0.0.1:PORT for an external load generator (wrk).
  */
 public final class ScrapeBench {
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "live";
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     String yaml = "";
-    if (mode.equals("synthetic")) {
+    boolean serveOnly = mode.equals("serve-synthetic");
+    if (mode.equals("synthetic") || serveOnly) {
       Path dir = Files.createTempDirectory("synthetic-slurm");
       Files.writeString(dir.resolve("nodes.txt"), SyntheticSlurm.nodes(10_000));
       Files.writeString(dir.resolve("partitions.txt"), SyntheticSlurm.partitions());
@@ -43,9 +45,16 @@ public final class ScrapeBench {
       script(dir, "squeue", "cat \"" + dir.resolve("squeue.txt") + "\"");
       yaml = "slurm: {bin_dir: " + dir + "}\ncollectors:\n  scheduler: {enabled: false}\n  fairshare: {enabled: false}\n";
     }
+    yaml += "accounting: {enabled: false}\n";
     try (Exporter e = new Exporter(ConfigLoader.parse(yaml), new PrometheusRegistry());
-         HTTPServer server = e.serve("127.0.0.1", 0)) {
+         HTTPServer server = e.serve("127.0.0.1", serveOnly ? n : 0)) {
       e.poller().runAllOnce();
+      if (serveOnly) {
+        System.out.println("serving synthetic cluster on 127.0.0.1:" + server.getPort());
+        System.out.flush();
+        Thread.sleep(Long.parseLong(args[2]) * 1000);
+        return;
+      }
       HttpClient client = HttpClient.newHttpClient();
       URI uri = URI.create("http://127.0.0.1:" + server.getPort() + "/metrics");
       long bytes = 0;

@@ -1,16 +1,12 @@
 package org.hpcstatus.exporter.health.kinds;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.ConnectionPool;
 import okhttp3.Headers;
 import okhttp3.MediaType;
@@ -73,25 +69,7 @@ final class Http {
         .writeTimeout(timeout)
         .callTimeout(timeout);
     if (insecure) {
-      X509TrustManager trustAll = new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      };
-      try {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-        b.sslSocketFactory(ctx.getSocketFactory(), trustAll).hostnameVerifier((String h, SSLSession s) -> true);
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot set up TLS", e);
-      }
+      b.sslSocketFactory(Sockets.insecureFactory(), Sockets.TRUST_ALL).hostnameVerifier((String h, SSLSession s) -> true);
     }
     this.client = b.build();
   }

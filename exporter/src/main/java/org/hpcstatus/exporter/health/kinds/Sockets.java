@@ -70,22 +70,24 @@ final class Sockets {
     return null;
   }
 
+  /** Accepts any certificate: only for checks configured with {@code tls_insecure_skip_verify}. */
+  static final X509TrustManager TRUST_ALL = new X509TrustManager() {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  };
+
   static SSLSocketFactory insecureFactory() {
-    X509TrustManager trustAll = new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+      ctx.init(null, new TrustManager[] {TRUST_ALL}, new SecureRandom());
       return ctx.getSocketFactory();
     } catch (Exception e) {
       throw new IllegalStateException("cannot set up TLS", e);

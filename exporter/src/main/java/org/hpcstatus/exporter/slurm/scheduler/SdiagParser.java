@@ -118,7 +118,8 @@ public final class SdiagParser {
         default -> general.put(key, v);
       }
     }
-    if (!sawAnything && !output.isBlank()) {
+    if (!sawAnything) {
+      // sdiag always prints its report: silence or an unrecognised text is a failure, not all-zero stats
       errors.fatal("no sdiag data recognised", output.length() > 80 ? output.substring(0, 80) : output);
     }
     return Parsed.of(new Sdiag(general, main, backfill, byType, byUser, dataSince, bfLast), errors);

@@ -135,14 +135,20 @@ public final class AccountingEngine {
       reload();
     }
     try {
+      StepResult r;
       if (!state.rebuildMonths.isEmpty()) {
-        return rebuild(state.rebuildMonths.get(0));
+        r = rebuild(state.rebuildMonths.get(0));
+      } else if (state.backfill != null && !state.backfill.done()) {
+        r = backfillMonth();
+      } else {
+        r = live();
       }
-      if (state.backfill != null && !state.backfill.done()) {
-        return backfillMonth();
-      }
-      return live();
+      store.clearFailure();
+      return r;
     } catch (Throwable t) {
+      if (!(t instanceof InterruptedException)) {
+        store.recordFailure(clock.instant(), t);
+      }
       // count nothing of a failed step: go back to the last commit now, so that nothing renders (or is
       // built upon) the half-counted totals; if that fails too, the next step tries again first
       stale = true;

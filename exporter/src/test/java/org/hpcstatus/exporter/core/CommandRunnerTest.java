@@ -23,6 +23,15 @@ class CommandRunnerTest {
     return p;
   }
 
+  /** Waits (up to 10 s) for the process whose pid is in {@code pidFile} to be gone. */
+  private static void assertKilled(Path pidFile) throws Exception {
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    for (int i = 0; i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid + " killed").isFalse();
+  }
+
   private CommandRunner runner(Duration timeout, long cap, SelfMetrics self) {
     return new CommandRunner(bin, timeout, cap, self);
   }
@@ -77,12 +86,7 @@ class CommandRunnerTest {
         .satisfies(e -> assertThat(((CommandException) e).reason()).isEqualTo(CommandException.Reason.TIMEOUT));
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
     assertThat(elapsedMs).as("returned long before the 60 s sleep").isLessThan(30_000);
-    long childPid = Long.parseLong(Files.readString(pidFile).strip());
-    // the grandchild must be gone too
-    for (int i = 0; i < 50 && ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false); i++) {
-      Thread.sleep(100);
-    }
-    assertThat(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertKilled(pidFile); // the grandchild must be gone too
     assertThat(self.failureCount("squeue", "timeout")).isEqualTo(1);
   }
 
@@ -105,6 +109,14 @@ class CommandRunnerTest {
       seen.add(l);
     }
     return seen;
+  }
+
+  /** Streams the fake sacct's lines into {@code seen} and returns the failure the call must end with. */
+  private CommandException streamFailure(Duration timeout, SelfMetrics self, List<String> seen) {
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> runner(timeout, 1000, self)
+        .stream("sacct", List.of("sacct"), in -> lines(in, seen)));
+    assertThat(t).isInstanceOf(CommandException.class);
+    return (CommandException) t;
   }
 
   @Test
@@ -143,9 +155,7 @@ class CommandRunnerTest {
     script("sacct", "echo row1; echo row2; echo 'sacct: error: Problem talking to the database' >&2; exit 1");
     SelfMetrics self = new SelfMetrics();
     List<String> seen = new java.util.ArrayList<>();
-    assertThatThrownBy(() -> runner(Duration.ofSeconds(30), 1000, self).stream("sacct", List.of("sacct"),
-        in -> lines(in, seen)))
-        .isInstanceOf(CommandException.class)
+    assertThat(streamFailure(Duration.ofSeconds(30), self, seen))
         .hasMessageContaining("exit code 1").hasMessageContaining("Problem talking to the database");
     assertThat(seen).as("the reader saw the partial output before the failure").containsExactly("row1", "row2");
     assertThat(self.failureCount("sacct", "exit_code")).isEqualTo(1);
@@ -157,16 +167,9 @@ class CommandRunnerTest {
     script("sacct", "echo row1; sleep 60 & echo $! > " + pidFile + "; wait");
     SelfMetrics self = new SelfMetrics();
     List<String> seen = new java.util.ArrayList<>();
-    assertThatThrownBy(() -> runner(Duration.ofMillis(700), 1000, self).stream("sacct", List.of("sacct"),
-        in -> lines(in, seen)))
-        .isInstanceOf(CommandException.class)
-        .satisfies(e -> assertThat(((CommandException) e).reason()).isEqualTo(CommandException.Reason.TIMEOUT));
+    assertThat(streamFailure(Duration.ofMillis(700), self, seen).reason()).isEqualTo(CommandException.Reason.TIMEOUT);
     assertThat(seen).containsExactly("row1");
-    long childPid = Long.parseLong(Files.readString(pidFile).strip());
-    for (int i = 0; i < 100 && ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false); i++) {
-      Thread.sleep(100);
-    }
-    assertThat(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertKilled(pidFile); // the grandchild must be gone too
     assertThat(self.failureCount("sacct", "timeout")).isEqualTo(1);
   }
 
@@ -180,10 +183,8 @@ class CommandRunnerTest {
     List<String> seen = new java.util.ArrayList<>();
     try {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> runner(Duration.ofMillis(1500), 1000, self).stream("sacct", List.of("sacct"),
-          in -> lines(in, seen)))
-          .isInstanceOf(CommandException.class)
-          .satisfies(e -> assertThat(((CommandException) e).reason()).isEqualTo(CommandException.Reason.TIMEOUT));
+      assertThat(streamFailure(Duration.ofMillis(1500), self, seen).reason())
+          .isEqualTo(CommandException.Reason.TIMEOUT);
       assertThat((System.nanoTime() - start) / 1_000_000).as("did not wait for the 60 s sleep").isLessThan(30_000);
       assertThat(seen).containsExactly("row1");
       assertThat(self.failureCount("sacct", "timeout")).isEqualTo(1);
@@ -204,11 +205,7 @@ class CommandRunnerTest {
       throw new IllegalStateException("parser bug");
     })).isInstanceOf(IllegalStateException.class).hasMessage("parser bug");
     assertThat(self.failureCount("sacct", "parse")).isEqualTo(1);
-    long childPid = Long.parseLong(Files.readString(pidFile).strip());
-    for (int i = 0; i < 100 && ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false); i++) {
-      Thread.sleep(100);
-    }
-    assertThat(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertKilled(pidFile); // the grandchild must be gone too
   }
 
   @Test

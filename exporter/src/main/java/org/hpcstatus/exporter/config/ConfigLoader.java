@@ -15,7 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.hpcstatus.exporter.health.ServiceChecksValidator;
+import org.hpcstatus.exporter.health.ServiceChecks;
 
 /** Loads {@link Config} from YAML; every error names the YAML path it is about. */
 public final class ConfigLoader {
@@ -65,7 +65,7 @@ public final class ConfigLoader {
         throw new ConfigException("", "the config must be a YAML mapping");
       }
       Config config = mapper.treeToValue(tree, Config.class).validate();
-      ServiceChecksValidator.validate(config.services());
+      ServiceChecks.validate(config.services());
       return config;
     } catch (JsonMappingException e) {
       throw new ConfigException(path(e), message(e));

@@ -26,7 +26,7 @@ class ConfigurationDocTest {
     int end = text.indexOf("```", start);
     Config c = ConfigLoader.parse(text.substring(start, end));
     assertThat(c.services()).extracting(ServiceCheckConfig::kind).containsExactlyInAnyOrderElementsOf(
-        ServiceChecksValidator.kinds().stream().flatMap(k -> k.equals("influxdb")
+        ServiceChecks.kinds().stream().flatMap(k -> k.equals("influxdb")
             ? java.util.stream.Stream.of(k, k) : java.util.stream.Stream.of(k)).toList());
     try (HealthChecks hc = new HealthChecks(c.services(), () -> "doc")) {
       assertThat(hc.configs()).hasSize(c.services().size());

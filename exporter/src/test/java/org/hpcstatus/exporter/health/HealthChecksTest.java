@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hpcstatus.exporter.core.MetricDef;
-import org.hpcstatus.exporter.health.kinds.KindMetrics;
+import org.hpcstatus.exporter.health.kinds.HttpCheck;
 import org.junit.jupiter.api.Test;
 
 class HealthChecksTest {
@@ -43,7 +43,7 @@ class HealthChecksTest {
 
     @Override
     public List<MetricDef> metrics() {
-      return List.of(KindMetrics.HTTP_STATUS);
+      return List.of(HttpCheck.STATUS_CODE);
     }
   }
 
@@ -86,7 +86,7 @@ class HealthChecksTest {
   @Test
   void upTurnsZeroOnlyAfterFailureThresholdConsecutiveFailures() {
     Scripted s = new Scripted()
-        .then(new CheckResult().version("1.2.3").add(KindMetrics.HTTP_STATUS, 200))
+        .then(new CheckResult().version("1.2.3").add(HttpCheck.STATUS_CODE, 200))
         .then(new ConnectException("Connection refused"))
         .then(new ConnectException("Connection refused"))
         .then(new ConnectException("Connection refused"))

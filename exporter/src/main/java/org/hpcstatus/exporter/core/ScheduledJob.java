@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.hpcstatus.exporter.core.Scheduler.Outcome;
+import org.hpcstatus.exporter.core.Scheduler.Status;
+import org.hpcstatus.exporter.core.Scheduler.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,19 +24,19 @@ public final class ScheduledJob<R> {
 
   private final Scheduler s;
   private final String name;
-  private final Scheduler.Task<R> task;
+  private final Task<R> task;
   private final long intervalNanos;
   private final long timeoutNanos;
-  private final Consumer<Scheduler.Outcome<R>> listener;
-  private final Function<Scheduler.Outcome<R>, Duration> delayAfter;
+  private final Consumer<Outcome<R>> listener;
+  private final Function<Outcome<R>, Duration> delayAfter;
   // guarded by this
   private Attempt inFlight;
   private long nextPlanned;
   private boolean started;
-  private volatile Scheduler.Outcome<R> last;
+  private volatile Outcome<R> last;
 
-  ScheduledJob(Scheduler s, String name, Scheduler.Task<R> task, Duration interval, Duration timeout,
-              Consumer<Scheduler.Outcome<R>> listener, Function<Scheduler.Outcome<R>, Duration> delayAfter) {
+  ScheduledJob(Scheduler s, String name, Task<R> task, Duration interval, Duration timeout,
+              Consumer<Outcome<R>> listener, Function<Outcome<R>, Duration> delayAfter) {
     this.s = s;
     this.name = name;
     this.task = task;
@@ -47,7 +50,7 @@ public final class ScheduledJob<R> {
     final long planned;
     final boolean scheduled;
     final AtomicBoolean recorded = new AtomicBoolean();
-    final CompletableFuture<Scheduler.Outcome<R>> done = new CompletableFuture<>();
+    final CompletableFuture<Outcome<R>> done = new CompletableFuture<>();
     volatile boolean chainNext;
     volatile long startedNanos;
     volatile Future<?> future;
@@ -65,7 +68,7 @@ public final class ScheduledJob<R> {
   }
 
   /** The last recorded outcome, or null before the first. */
-  public Scheduler.Outcome<R> last() {
+  public Outcome<R> last() {
     return last;
   }
 
@@ -93,7 +96,7 @@ public final class ScheduledJob<R> {
    * Runs now on a worker thread, with the timeout; the future completes when the outcome is recorded
    * (null if the scheduler is closed). If a run is in flight, its future is returned instead.
    */
-  public CompletableFuture<Scheduler.Outcome<R>> runNow() {
+  public CompletableFuture<Outcome<R>> runNow() {
     return launch(System.nanoTime(), false);
   }
 
@@ -101,7 +104,7 @@ public final class ScheduledJob<R> {
    * Runs now on the calling thread (no timeout: for tasks that bound themselves) and returns the
    * recorded outcome; if a run is in flight, waits for its outcome instead.
    */
-  public Scheduler.Outcome<R> runHere() {
+  public Outcome<R> runHere() {
     Attempt a;
     Attempt running;
     synchronized (this) {
@@ -129,11 +132,11 @@ public final class ScheduledJob<R> {
       launch(planned, true);
     } catch (Throwable e) {
       Attempt failed = new Attempt(planned, true);
-      finish(failed, new Scheduler.Outcome<>(Scheduler.Status.INTERNAL, null, e, planned, System.nanoTime(), 0));
+      finish(failed, new Outcome<>(Status.INTERNAL, null, e, planned, System.nanoTime(), 0));
     }
   }
 
-  private CompletableFuture<Scheduler.Outcome<R>> launch(long planned, boolean scheduled) {
+  private CompletableFuture<Outcome<R>> launch(long planned, boolean scheduled) {
     if (s.closed) {
       return CompletableFuture.completedFuture(null);
     }
@@ -157,7 +160,7 @@ public final class ScheduledJob<R> {
       }
     }
     if (stuck != null) {
-      finish(stuck, new Scheduler.Outcome<>(Scheduler.Status.STILL_RUNNING, null, null, planned, System.nanoTime(), timeoutNanos));
+      finish(stuck, new Outcome<>(Status.STILL_RUNNING, null, null, planned, System.nanoTime(), timeoutNanos));
     }
     if (fresh) {
       begin(a);
@@ -177,7 +180,7 @@ public final class ScheduledJob<R> {
       } catch (Throwable e) {
         // no timeout armed: count this run as failed now (the worker then skips the task and leaves
         // flight at once)
-        finish(a, new Scheduler.Outcome<>(Scheduler.Status.INTERNAL, null, e, a.planned, System.nanoTime(), 0));
+        finish(a, new Outcome<>(Status.INTERNAL, null, e, a.planned, System.nanoTime(), 0));
       }
     }
     try {
@@ -189,7 +192,7 @@ public final class ScheduledJob<R> {
         a.done.complete(null);
       } else {
         // e.g. OutOfMemoryError "unable to create native thread": the run never started
-        Scheduler.Outcome<R> o = new Scheduler.Outcome<>(Scheduler.Status.INTERNAL, null, e, a.planned, System.nanoTime(), 0);
+        Outcome<R> o = new Outcome<>(Status.INTERNAL, null, e, a.planned, System.nanoTime(), 0);
         if (claim(a, true)) {
           publish(o);
           complete(a, o);
@@ -214,7 +217,8 @@ public final class ScheduledJob<R> {
       // mistakes this finished one for a stuck one
       boolean won = claim(a, true);
       if (won) {
-        Scheduler.Outcome<R> o = new Scheduler.Outcome<>(error == null ? Scheduler.Status.OK : Scheduler.Status.FAILED, value, error, a.planned, start,
+        Status status = error == null ? Status.OK : Status.FAILED;
+        Outcome<R> o = new Outcome<>(status, value, error, a.planned, start,
             System.nanoTime() - start);
         publish(o);
         complete(a, o);
@@ -229,7 +233,7 @@ public final class ScheduledJob<R> {
   private void expire(Attempt a) {
     if (claim(a, false)) {
       long started = a.startedNanos == 0 ? a.planned : a.startedNanos;
-      Scheduler.Outcome<R> o = new Scheduler.Outcome<>(Scheduler.Status.TIMED_OUT, null, null, a.planned, started, timeoutNanos);
+      Outcome<R> o = new Outcome<>(Status.TIMED_OUT, null, null, a.planned, started, timeoutNanos);
       publish(o);
       complete(a, o);
       Future<?> f = a.future;
@@ -240,7 +244,7 @@ public final class ScheduledJob<R> {
   }
 
   /** Records and completes an outcome that does not end the run's flight (or never had one). */
-  private void finish(Attempt a, Scheduler.Outcome<R> o) {
+  private void finish(Attempt a, Outcome<R> o) {
     if (claim(a, false)) {
       publish(o);
       complete(a, o);
@@ -260,7 +264,7 @@ public final class ScheduledJob<R> {
   }
 
   /** Hands the outcome to the listener, then keeps it. Never throws. */
-  private void publish(Scheduler.Outcome<R> o) {
+  private void publish(Outcome<R> o) {
     try {
       listener.accept(o);
     } catch (Throwable e) {
@@ -274,14 +278,14 @@ public final class ScheduledJob<R> {
     s.generation.incrementAndGet();
   }
 
-  private void complete(Attempt a, Scheduler.Outcome<R> o) {
+  private void complete(Attempt a, Outcome<R> o) {
     a.done.complete(o);
     if (a.chainNext && delayAfter != null) {
       scheduleNext(o);
     }
   }
 
-  private void scheduleNext(Scheduler.Outcome<R> o) {
+  private void scheduleNext(Outcome<R> o) {
     if (s.closed) {
       return;
     }

@@ -119,7 +119,8 @@ public record ServiceCheckConfig(
     notFor(p, k, Kind.Common.USERNAME, username != null, "username");
     notFor(p, k, Kind.Common.PASSWORD, passwordEnv != null || passwordFile != null,
         passwordEnv != null ? "password_env" : "password_file");
-    notFor(p, k, Kind.Common.TOKEN, tokenEnv != null || tokenFile != null, tokenEnv != null ? "token_env" : "token_file");
+    notFor(p, k, Kind.Common.TOKEN, tokenEnv != null || tokenFile != null,
+        tokenEnv != null ? "token_env" : "token_file");
     notFor(p, k, Kind.Common.TLS, tls, "tls");
     notFor(p, k, Kind.Common.TLS_INSECURE_SKIP_VERIFY, tlsInsecureSkipVerify, "tls_insecure_skip_verify");
     if (passwordEnv != null && passwordFile != null) {

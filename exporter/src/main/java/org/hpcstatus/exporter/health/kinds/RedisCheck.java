@@ -31,7 +31,8 @@ public final class RedisCheck implements Check {
   /** Upper bound for one bulk reply (INFO is a few KB): a hostile length prefix cannot exhaust memory. */
   static final int MAX_BULK = 1 << 20;
 
-  public static final MetricDef CLIENTS = Kind.gauge("service_redis_connected_clients", "INFO clients connected_clients.");
+  public static final MetricDef CLIENTS = Kind.gauge("service_redis_connected_clients",
+      "INFO clients connected_clients.");
   public static final MetricDef BLOCKED = Kind.gauge("service_redis_blocked_clients", "INFO clients blocked_clients.");
   public static final MetricDef MEMORY_USED = Kind.gauge("service_redis_memory_used_bytes", "INFO memory used_memory.");
   public static final MetricDef MEMORY_MAX = Kind.gauge("service_redis_memory_max_bytes",

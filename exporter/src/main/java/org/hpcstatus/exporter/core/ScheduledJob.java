@@ -102,20 +102,24 @@ public final class ScheduledJob<R> {
 
   /**
    * Runs now on the calling thread (no timeout: for tasks that bound themselves) and returns the
-   * recorded outcome; if a run is in flight, waits for its outcome instead.
+   * recorded outcome (null if the scheduler is closed). A run in flight is waited for first, then a fresh
+   * run starts: the result never predates the call.
    */
   public Outcome<R> runHere() {
     Attempt a;
-    Attempt running;
-    synchronized (this) {
-      running = inFlight;
-      a = running == null ? new Attempt(System.nanoTime(), false) : null;
-      if (a != null) {
-        inFlight = a;
+    while (true) {
+      Attempt running;
+      synchronized (this) {
+        running = inFlight;
+        if (running == null) {
+          a = new Attempt(System.nanoTime(), false);
+          inFlight = a;
+          break;
+        }
       }
-    }
-    if (running != null) {
-      return running.done.join();
+      if (running.done.join() == null) {
+        return null;
+      }
     }
     execute(a, false);
     return a.done.join();

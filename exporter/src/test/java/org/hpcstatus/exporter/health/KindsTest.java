@@ -1,4 +1,4 @@
-package org.hpcstatus.exporter.health.kinds;
+package org.hpcstatus.exporter.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashSet;
 import java.util.Set;
 import org.hpcstatus.exporter.config.ConfigException;
-import org.hpcstatus.exporter.config.ConfigLoader;
 import org.hpcstatus.exporter.core.MetricDef;
-import org.hpcstatus.exporter.health.Kind;
-import org.hpcstatus.exporter.health.ServiceCheckConfig;
+import org.hpcstatus.exporter.health.kinds.HttpCheck;
+import org.hpcstatus.exporter.health.kinds.Kinds;
 import org.junit.jupiter.api.Test;
 
 /** The registry: each kind owns its name, its options, its metrics; options bind by kind. */
@@ -33,11 +32,10 @@ class KindsTest {
 
   @Test
   void optionsBindToTheKindsTypedRecord() {
-    ServiceCheckConfig c = ConfigLoader.parse("""
-        services:
+    ServiceCheckConfig c = HealthTesting.services("""
           - {name: a, kind: http, target: "http://h", path: /x, expect_status: [200, 204], json_field: /s}
           - {name: b, kind: tcp, target: "h:1"}
-        """).services().get(0);
+        """).get(0);
     HttpCheck.Options o = c.options(HttpCheck.Options.class);
     assertThat(o.path()).isEqualTo("/x");
     assertThat(o.expectStatus()).containsExactly(200, 204);
@@ -47,23 +45,19 @@ class KindsTest {
 
   @Test
   void keysOfOtherKindsAndTypeErrorsNameTheirPath() {
-    assertThatThrownBy(() -> ConfigLoader.parse("""
-        services:
+    assertThatThrownBy(() -> HealthTesting.services("""
           - {name: a, kind: http, target: "http://h", round_trip_topic: t}
         """)).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("/services/0/round_trip_topic: does not apply to kind http; its options are "
             + "[body_regex,");
-    assertThatThrownBy(() -> ConfigLoader.parse("""
-        services:
+    assertThatThrownBy(() -> HealthTesting.services("""
           - {name: a, kind: http, target: "http://h"}
           - {name: b, kind: http, target: "http://h", expect_status: [abc]}
         """)).isInstanceOf(ConfigException.class).hasMessageStartingWith("/services/1/expect_status/0:");
-    assertThatThrownBy(() -> ConfigLoader.parse("""
-        services:
+    assertThatThrownBy(() -> HealthTesting.services("""
           - {name: a, kind: tcp, target: "h:1", failure_threshold: many}
         """)).isInstanceOf(ConfigException.class).hasMessageStartingWith("/services/0/failure_threshold:");
-    assertThatThrownBy(() -> ConfigLoader.parse("""
-        services:
+    assertThatThrownBy(() -> HealthTesting.services("""
           - {name: a, target: "h:1"}
         """)).isInstanceOf(ConfigException.class).hasMessageStartingWith("/services/0/kind: unknown kind 'null'");
   }

@@ -32,7 +32,7 @@ public final class DashboardsDoc {
         .append("(uid, datasource, `$__rate_interval`, counters rated, title/description/unit, ids, grid, catalog ")
         .append("names). `DashboardPromtoolIT` checks that every query parses with `promtool check rules`.\n\n")
         .append("Variables are used as `cluster=~\"$cluster\"`; rates use `$__rate_interval`. Counts that can be ")
-        .append("empty end in `or vector(0)` or `or label_replace(vector(0), \"<label>\", \"none\", \"\", \"\")`, so ")
+        .append("empty end in `or vector(0)` or `or on () label_replace(vector(0), \"<label>\", \"none\", \"\", \"\")`, so ")
         .append("panels show 0 or \"none\" instead of \"No data\".\n\n");
     for (Board b : boards) {
       sb.append("## ").append(b.title()).append(" (`").append(b.uid()).append("`)\n\n")

@@ -8,7 +8,31 @@ import org.hpcstatus.dashboards.model.PanelBuilder;
 /** Renders docs/dashboards.md from the same dashboard definitions the JSON comes from. */
 public final class DashboardsDoc {
 
+  /** From this line to the end, an existing docs/dashboards.md is kept verbatim (EndToEndIT maintains it). */
+  public static final String PRESERVED_MARKER =
+      "<!-- proven-end-to-end: maintained with EndToEndIT, kept by the generator -->";
+
   private DashboardsDoc() {}
+
+  /** The part of an existing file that the generator keeps: from the marker line to the end, or "". */
+  public static String preservedTail(String existing) {
+    if (existing == null) {
+      return "";
+    }
+    int at = existing.indexOf(PRESERVED_MARKER);
+    if (at < 0) {
+      return "";
+    }
+    int lineStart = existing.lastIndexOf('\n', at) + 1;
+    return existing.substring(lineStart);
+  }
+
+  /** The generated document followed by the preserved tail of the existing file (if any). */
+  public static String render(List<Board> boards, String existing) {
+    String tail = preservedTail(existing);
+    String body = render(boards);
+    return tail.isEmpty() ? body : body + "\n" + tail;
+  }
 
   public static String render(List<Board> boards) {
     StringBuilder sb = new StringBuilder();

@@ -1,16 +1,12 @@
 package org.hpcstatus.dashboards;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.hpcstatus.dashboards.boards.ClusterStatus;
 import org.hpcstatus.dashboards.boards.OperatorOverview;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * base state on the timeline, and failing collectors counted with accounting.
  */
 class DashboardSemanticsIT {
-
-  private static final Path PROMTOOL = Path.of(System.getProperty("hpcstatus.promtool", "/usr/bin/promtool"));
 
   private static String expr(String uid, String panel, String refId) {
     return Generator.expressions().stream()
@@ -37,7 +31,7 @@ class DashboardSemanticsIT {
 
   @Test
   void panelQueriesMeanWhatTheySay(@TempDir Path dir) throws Exception {
-    requirePromtool();
+    Promtool.require();
     String health = expr(OperatorOverview.UID, "Service health", "A");
     String failing = expr(OperatorOverview.UID, "Collectors failing", "A");
     String pending = expr(ClusterStatus.UID, "Pending jobs by reason", "A");
@@ -120,27 +114,10 @@ class DashboardSemanticsIT {
         .replace("PENDING", quoted(pending)).replace("TIMELINE", quoted(timeline));
     Path file = dir.resolve("dashboard-semantics-test.yaml");
     Files.writeString(file, test);
-    Process p = new ProcessBuilder(PROMTOOL.toString(), "test", "rules", file.toString())
-        .directory(dir.toFile()).redirectErrorStream(true).start();
-    boolean done = p.waitFor(120, TimeUnit.SECONDS);
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!done) {
-      p.destroyForcibly();
-      fail("promtool did not finish within 120 s: " + out);
-    }
-    assertThat(p.exitValue()).as("promtool test rules:\n" + out + "\n" + test).isZero();
+    Promtool.Result r = Promtool.run(dir, "test", "rules", file.toString());
+    assertThat(r.exitCode()).as("promtool test rules:\n" + r.output() + "\n" + test).isZero();
+    String out = r.output();
     assertThat(out).contains("SUCCESS");
   }
 
-  private static void requirePromtool() {
-    if (Files.isExecutable(PROMTOOL)) {
-      return;
-    }
-    boolean required = Boolean.getBoolean("hpcstatus.it.required") || "true".equalsIgnoreCase(System.getenv("CI"));
-    if (required) {
-      fail("REQUIRED prerequisite missing (integration tests must run here): " + PROMTOOL);
-    }
-    System.err.println("!!! SKIPPING integration test: " + PROMTOOL + " is not available");
-    Assumptions.assumeTrue(false, PROMTOOL + " not available");
-  }
 }

@@ -73,9 +73,8 @@ public final class OperatorOverview {
         .query(withReason + " or on (" + svc + ") " + up + " or on (" + svc + ") " + seen,
             "{{service}} {{reason}}")
         .unit("none").size(24, 5)
-        .map("1", "UP", "green").map("0", "DOWN", "red").map("-1", "NO DATA", "#808080")
-        .mapNull("NO DATA", "#808080").noValue("no services configured")
-        .thresholds("red", 1, "green").colorByThresholds()
+        .binary("UP", "DOWN", "NO DATA").map("-1", "NO DATA", "#808080").noValue("no services configured")
+        .colorByThresholds()
         .option("colorMode", "background").option("textMode", "value_and_name");
   }
 
@@ -91,8 +90,7 @@ public final class OperatorOverview {
         .desc("slurmctld answering `scontrol ping`, per role (primary, backup). Grey: the controller collector "
             + "has no result (see Collectors failing).")
         .query(by("cluster, role", sel(ControllerCollector.UP)), "{{cluster}} {{role}}")
-        .unit("none").size(6, 4).map("1", "UP", "green").map("0", "DOWN", "red").mapNull("NO DATA", "#808080")
-        .noValue("NO DATA").thresholds("red", 1, "green").colorByThresholds()
+        .unit("none").size(6, 4).binary("UP", "DOWN", "NO DATA").noValue("NO DATA").colorByThresholds()
         .option("colorMode", "background").option("textMode", "value_and_name");
   }
 
@@ -139,8 +137,7 @@ public final class OperatorOverview {
         .desc("Every check's raw result over time (service_check_success: before failure_threshold), so short "
             + "failures that did not turn the service DOWN are visible too.")
         .query(by("cluster, service", sel(HealthMetrics.SUCCESS)), "{{service}}")
-        .unit("none").size(12, 8).map("1", "ok", "green").map("0", "failed", "red").mapNull("no data", "#808080")
-        .thresholds("red", 1, "green");
+        .unit("none").size(12, 8).binary("ok", "failed", "no data");
   }
 
   static PanelBuilder checkStatus() {

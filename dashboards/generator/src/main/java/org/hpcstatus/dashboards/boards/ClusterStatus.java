@@ -1,5 +1,6 @@
 package org.hpcstatus.dashboards.boards;
 
+import static org.hpcstatus.dashboards.Q.collectorOk;
 import static org.hpcstatus.dashboards.Q.orNone;
 import static org.hpcstatus.dashboards.Q.orZero;
 import static org.hpcstatus.dashboards.Q.quantile;
@@ -28,6 +29,7 @@ public final class ClusterStatus {
 
   public static final String UID = "hpcstatus-cluster-status";
   static final String PARTITION = "partition=~\"$partition\"";
+  static final String NO_NODES = "NO DATA (nodes collector)";
 
   /** Node states on the timeline, in rising severity (the max over a node's series wins). */
   record NodeState(String match, String text, String colour) {}
@@ -73,20 +75,20 @@ public final class ClusterStatus {
   static PanelBuilder nodesTotal() {
     return stat("Nodes")
         .desc("Nodes in the selected clusters, each node counted once (also when it is in several partitions).")
-        .query(orZero("sum(" + sel(NodesCollector.NODES) + ")"), "nodes").unit("short").size(3, 4);
+        .query("sum(" + sel(NodesCollector.NODES) + ")", "nodes").unit("short").size(3, 4).noValue(NO_NODES);
   }
 
   static PanelBuilder drainedNodes() {
     return stat("Drained nodes")
         .desc("Nodes with the drain flag (draining or drained): taken out of scheduling by an admin or Slurm.")
-        .query(orZero("sum(" + sel(NodesCollector.FLAGGED, "flag=\"drain\"") + ")"), "drain")
+        .query("sum(" + sel(NodesCollector.FLAGGED, "flag=\"drain\"") + ")", "drain").noValue(NO_NODES)
         .unit("short").size(3, 4).thresholds("green", 1, "orange").colorByThresholds();
   }
 
   static PanelBuilder downNodes() {
     return stat("Down nodes")
         .desc("Nodes whose base state is down (not responding or set down).")
-        .query(orZero("sum(" + sel(NodesCollector.NODES, "state=\"down\"") + ")"), "down")
+        .query("sum(" + sel(NodesCollector.NODES, "state=\"down\"") + ")", "down").noValue(NO_NODES)
         .unit("short").size(3, 4).thresholds("green", 1, "red").colorByThresholds();
   }
 
@@ -95,7 +97,7 @@ public final class ClusterStatus {
     String total = "sum(" + sel(m, "state=\"total\"") + ")";
     return gauge(title)
         .desc("Allocated / total (" + m.name() + ", sinfo %C style, each node once); 0 where the clusters have none.")
-        .query(orZero(alloc + " / (" + total + " > 0)"), "allocated")
+        .query(orZero(alloc + " / (" + total + " > 0)", sel(m, "state=\"total\"")), "allocated").noValue(NO_NODES)
         .unit("percentunit").range(0, 1).size(5, 4).thresholds("green", 0.9, "orange");
   }
 
@@ -109,7 +111,7 @@ public final class ClusterStatus {
     return bargauge("Nodes by flag")
         .desc("Nodes carrying a state flag (drain, drained, draining, not_responding, maint, reserved, …); "
             + "flags no node carries are left out (\"none\" when there are none).")
-        .query(orNone("sum by (flag) (" + sel(NodesCollector.FLAGGED) + ") > 0", "flag"), "{{flag}}")
+        .query(orNone("sum by (flag) (" + sel(NodesCollector.FLAGGED) + ") > 0", "flag", sel(NodesCollector.FLAGGED)), "{{flag}}")
         .unit("short").size(12, 7);
   }
 
@@ -166,7 +168,8 @@ public final class ClusterStatus {
     return bargauge("Pending jobs by reason")
         .desc("Pending jobs by normalised reason (Resources, Priority, Dependency, ReqNodeNotAvail, …); "
             + "\"none\" when nothing is pending.")
-        .query(orNone("sum by (reason) (" + sel(JobsCollector.PENDING_REASON) + ") > 0", "reason"), "{{reason}}")
+        .query(orNone("sum by (reason) (" + sel(JobsCollector.PENDING_REASON) + ") > 0", "reason",
+            collectorOk("jobs")), "{{reason}}")
         .unit("short").size(8, 8);
   }
 
@@ -216,7 +219,8 @@ public final class ClusterStatus {
   static PanelBuilder maintenanceWindows() {
     return stat("Maintenance windows active")
         .desc("Active reservations with the MAINT flag (node alerts of these clusters are inhibited).")
-        .query(orZero("count(" + sel(ReservationsCollector.INFO, "maint=\"true\"", "state=\"active\"") + ")"), "active")
+        .query(orZero("count(" + sel(ReservationsCollector.INFO, "maint=\"true\"", "state=\"active\"") + ")",
+            sel(ReservationsCollector.COUNT)), "active").noValue("NO DATA")
         .unit("short").size(3, 8).thresholds("green", 1, "blue").colorByThresholds();
   }
 
@@ -258,7 +262,8 @@ public final class ClusterStatus {
     return bargauge(title)
         .desc("Top 10 by " + m.name() + "{state=\"running\"}; beyond the exporter's top-N (or opted out) summed "
             + "as \"other\". \"none\" when nothing runs.")
-        .query(orNone("topk(10, sum by (" + label + ") (" + sel(m, "state=\"running\"") + ") > 0)", label),
+        .query(orNone("topk(10, sum by (" + label + ") (" + sel(m, "state=\"running\"") + ") > 0)", label,
+            collectorOk("jobs")),
             "{{" + label + "}}")
         .unit("short").size(6, 8);
   }

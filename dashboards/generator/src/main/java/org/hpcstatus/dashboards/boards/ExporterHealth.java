@@ -1,5 +1,6 @@
 package org.hpcstatus.dashboards.boards;
 
+import static org.hpcstatus.dashboards.Q.exporterUp;
 import static org.hpcstatus.dashboards.Q.orNone;
 import static org.hpcstatus.dashboards.Q.quantile;
 import static org.hpcstatus.dashboards.Q.rate;
@@ -79,7 +80,8 @@ public final class ExporterHealth {
     return timeseries("Command failures by reason")
         .desc("Failed external commands per second by command and reason (not_found, timeout, exit_code, "
             + "output_too_large, io_error); \"none\" while nothing failed.")
-        .query(orNone("sum by (command, reason) (" + rate(sel(SelfMetrics.COMMAND_FAILURES)) + ")", "reason"),
+        .query(orNone("sum by (command, reason) (" + rate(sel(SelfMetrics.COMMAND_FAILURES)) + ")", "reason",
+            exporterUp()),
             "{{command}} {{reason}}")
         .unit("cps").size(8, 8);
   }

@@ -1,5 +1,6 @@
 package org.hpcstatus.dashboards.boards;
 
+import static org.hpcstatus.dashboards.Q.exporterUp;
 import static org.hpcstatus.dashboards.Q.increase;
 import static org.hpcstatus.dashboards.Q.orNone;
 import static org.hpcstatus.dashboards.Q.orZero;
@@ -81,7 +82,8 @@ public final class OperatorOverview {
   static PanelBuilder servicesDown() {
     return stat("Services down")
         .desc("Service checks whose service_up is 0 right now.")
-        .query(orZero("count(" + sel(HealthMetrics.UP) + " == 0)"), "down")
+        .query(orZero("count(" + sel(HealthMetrics.UP) + " == 0)", sel(HealthMetrics.UP)), "down")
+        .noValue("no services configured")
         .unit("short").size(4, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
   }
 
@@ -95,12 +97,12 @@ public final class OperatorOverview {
   }
 
   static PanelBuilder collectorsFailing() {
-    String collectors = orZero("count(" + sel(Poller.SUCCESS) + " == 0)");
+    String collectors = orZero("count(" + sel(Poller.SUCCESS) + " == 0)", sel(Poller.SUCCESS));
     String accounting = orZero("count(" + sel(AccountingMetrics.SUCCESS) + " == 0)");
     return stat("Collectors failing")
         .desc("Slurm collectors whose last run failed (their metrics are absent) plus a failing accounting "
             + "step. Details on the exporter health dashboard.")
-        .query("(" + collectors + ") + (" + accounting + ")", "failing")
+        .query("(" + collectors + ") + (" + accounting + ")", "failing").noValue("NO DATA")
         .unit("short").size(4, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
   }
 
@@ -182,7 +184,7 @@ public final class OperatorOverview {
   static PanelBuilder mqttClients() {
     return stat("MQTT clients")
         .desc("$SYS/broker/clients/connected per broker, as last published by the broker.")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.MQTT_CLIENTS) + ")", "service"), "{{service}}")
+        .query(orNone("sum by (service) (" + sel(KindMetrics.MQTT_CLIENTS) + ")", "service", exporterUp()), "{{service}}")
         .unit("short").size(3, 6);
   }
 
@@ -191,7 +193,7 @@ public final class OperatorOverview {
     return stat("RabbitMQ queue depth")
         .desc("Messages ready + unacknowledged over all queues (/api/overview queue_totals); \"none\" when no "
             + "rabbitmq check reports.")
-        .query(orNone(depth, "service"), "{{service}}")
+        .query(orNone(depth, "service", exporterUp()), "{{service}}")
         .unit("short").size(3, 6).thresholds("green", 1000, "orange", 10000, "red");
   }
 
@@ -224,8 +226,8 @@ public final class OperatorOverview {
   static PanelBuilder rabbitReadyUnacked() {
     return timeseries("RabbitMQ ready / unacknowledged")
         .desc("Messages ready and unacknowledged over all queues; \"none\" when no rabbitmq check reports.")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_READY) + ")", "service"), "ready {{service}}")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_UNACKED) + ")", "service"), "unacked {{service}}")
+        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_READY) + ")", "service", exporterUp()), "ready {{service}}")
+        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_UNACKED) + ")", "service", exporterUp()), "unacked {{service}}")
         .unit("short").size(6, 8);
   }
 

@@ -127,8 +127,8 @@ public final class ClusterStatus {
         "idle", "short"});
     cols.add(new String[] {"sum by (" + key + ") (" + sel(PartitionsCollector.USAGE, p, "state=\"allocated\"") + ")",
         "allocated", "short"});
-    cols.add(new String[] {"sum by (" + key + ") (" + sel(PartitionsCollector.USAGE, p, "state=\"other\"") + ")",
-        "drained or down", "short"});
+    cols.add(new String[] {"sum by (" + key + ") (" + sel(PartitionsCollector.FLAGGED, p, "flag=\"drain\"") + ") or "
+        + zero, "drain", "short"});
     cols.add(new String[] {"sum by (" + key + ") (" + sel(PartitionsCollector.NODES, p, "state=\"down\"") + ") or "
         + zero, "down", "short"});
     cols.add(new String[] {partitionRatio(PartitionsCollector.CPUS), "CPUs used", "percentunit"});
@@ -141,9 +141,9 @@ public final class ClusterStatus {
         "oldest pending", "s"});
     PanelBuilder t = table("Partitions")
         .desc("Per partition: nodes (a node in several partitions counts in each), nodes up (not down/unknown/"
-            + "error/future), idle/allocated/drained-or-down as sinfo's NODES(A/I/O), down, CPU and GPU use "
-            + "(allocated/total, empty without GPUs), running and pending jobs, and the wait of the oldest "
-            + "pending job. No per-partition drain count exists; drained nodes are in \"drained or down\".")
+            + "error/future), idle and allocated as sinfo's NODES(A/I), drain (draining or drained), down, CPU "
+            + "and GPU use (allocated/total, empty without GPUs), running and pending jobs, and the wait of the "
+            + "oldest pending job.")
         .unit("short").size(24, 8);
     for (int i = 0; i < cols.size(); i++) {
       String ref = String.valueOf((char) ('A' + i));

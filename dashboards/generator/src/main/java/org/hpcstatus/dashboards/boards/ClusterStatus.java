@@ -4,6 +4,7 @@ import static org.hpcstatus.dashboards.Q.collectorOk;
 import static org.hpcstatus.dashboards.Q.orNone;
 import static org.hpcstatus.dashboards.Q.orZero;
 import static org.hpcstatus.dashboards.Q.quantile;
+import static org.hpcstatus.dashboards.Q.rate;
 import static org.hpcstatus.dashboards.Q.sel;
 import static org.hpcstatus.dashboards.model.PanelBuilder.bargauge;
 import static org.hpcstatus.dashboards.model.PanelBuilder.gauge;
@@ -64,7 +65,8 @@ public final class ClusterStatus {
         .row("Drained, down and reserved", "Which nodes are out of service and why; reservations and maintenance windows.",
             drainedDownTable(), reservations(), maintenanceWindows())
         .row("Node states over time", "Every node's state over the time range.", nodeTimeline())
-        .row("Scheduler", "slurmctld's scheduling cycles and queues (sdiag).", cycleTimes(), queues())
+        .row("Scheduler", "slurmctld's scheduling cycles, queues and RPC load (sdiag).", cycleTimes(), queues(),
+            rpcRate())
         .row("Top users and accounts", "Who uses the cluster right now (top-N by running CPUs; the rest as \"other\").",
             top("Top users by running CPUs", JobsCollector.USER_CPUS, "user"),
             top("Top users by running GPUs", JobsCollector.USER_GPUS, "user"),
@@ -256,6 +258,15 @@ public final class ClusterStatus {
         .query("max by (cluster) (" + sel(SchedulerCollector.DBD_QUEUE) + ")", "DBD queue {{cluster}}")
         .query("max by (cluster) (" + sel(SchedulerCollector.THREADS) + ")", "server threads {{cluster}}")
         .unit("short").size(12, 8);
+  }
+
+  static PanelBuilder rpcRate() {
+    return timeseries("slurmctld RPCs per second")
+        .desc("RPCs handled by slurmctld per second, the 10 busiest message types (sdiag; rate() spans the stats "
+            + "resets). The exporter's own load is a few RPCs per minute (docs/performance.md).")
+        .query("topk(10, sum by (message_type) (" + rate(sel(SchedulerCollector.RPC_CALLS))
+            + "))", "{{message_type}}")
+        .unit("reqps").size(24, 8);
   }
 
   static PanelBuilder top(String title, MetricDef m, String label) {

@@ -99,6 +99,7 @@ class DashboardLintTest {
   @MethodSource("dashboards")
   void panels(File f) {
     Set<Integer> ids = new HashSet<>();
+    Set<String> titles = new HashSet<>();
     List<int[]> rects = new ArrayList<>();
     for (JsonNode p : f.json().path("panels")) {
       String where = f.path() + " panel '" + p.path("title").asText() + "'";
@@ -107,6 +108,7 @@ class DashboardLintTest {
       String type = p.path("type").asText();
       assertThat(type).as(where + " allowed (no graph/singlestat/table-old)").isIn(TYPES);
       assertThat(p.path("title").asText()).as(where + " title").isNotBlank();
+      assertThat(titles.add(p.path("title").asText())).as(where + " title unique in the dashboard").isTrue();
       assertThat(p.path("description").asText()).as(where + " description").isNotBlank();
       JsonNode g = p.path("gridPos");
       int x = g.path("x").asInt(-1);

@@ -59,7 +59,7 @@ public final class ClusterStatus {
             drainedNodes(), downNodes(), ratio("CPU allocation", NodesCollector.CPUS),
             ratio("GPU allocation", NodesCollector.GPUS), ratio("Memory allocation", NodesCollector.MEMORY),
             nodesByState(), nodesByFlag())
-        .row("Partitions", "One line per partition (filtered by the partition variable).", partitions())
+        .row("Per partition", "One line per partition (filtered by the partition variable).", partitions())
         .row("Queue", "Pending and running jobs, why jobs wait, and how long they waited.", jobsByState(),
             pendingByReason(), waitPercentiles())
         .row("Drained, down and reserved", "Which nodes are out of service and why; reservations and maintenance windows.",
@@ -75,7 +75,7 @@ public final class ClusterStatus {
   }
 
   static PanelBuilder nodesTotal() {
-    return stat("Nodes")
+    return stat("Nodes total")
         .desc("Nodes in the selected clusters, each node counted once (also when it is in several partitions).")
         .query("sum(" + sel(NodesCollector.NODES) + ")", "nodes").unit("short").size(3, 4).noValue(NO_NODES);
   }

@@ -84,7 +84,7 @@ public final class OperatorOverview {
         .desc("Service checks whose service_up is 0 right now.")
         .query(orZero("count(" + sel(HealthMetrics.UP) + " == 0)", sel(HealthMetrics.UP)), "down")
         .noValue("no services configured")
-        .unit("short").size(4, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
+        .unit("short").size(5, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
   }
 
   static PanelBuilder controllerUp() {
@@ -92,7 +92,7 @@ public final class OperatorOverview {
         .desc("slurmctld answering `scontrol ping`, per role (primary, backup). Grey: the controller collector "
             + "has no result (see Collectors failing).")
         .query(by("cluster, role", sel(ControllerCollector.UP)), "{{cluster}} {{role}}")
-        .unit("none").size(6, 4).binary("UP", "DOWN", "NO DATA").noValue("NO DATA").colorByThresholds()
+        .unit("none").size(9, 4).binary("UP", "DOWN", "NO DATA").noValue("NO DATA").colorByThresholds()
         .option("colorMode", "background").option("textMode", "value_and_name");
   }
 
@@ -103,7 +103,7 @@ public final class OperatorOverview {
         .desc("Slurm collectors whose last run failed (their metrics are absent) plus a failing accounting "
             + "step. Details on the exporter health dashboard.")
         .query("(" + collectors + ") + (" + accounting + ")", "failing").noValue("NO DATA")
-        .unit("short").size(4, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
+        .unit("short").size(5, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
   }
 
   static PanelBuilder accountingLag() {
@@ -163,7 +163,7 @@ public final class OperatorOverview {
     return gauge("Postgres connections vs max")
         .desc("Client backends (all states) / (max_connections - superuser_reserved_connections) per postgres check.")
         .query(used + " / " + usable, "{{service}}")
-        .unit("percentunit").range(0, 1).size(4, 6).noValue("no postgres check")
+        .unit("percentunit").range(0, 1).size(5, 6).noValue("no postgres check")
         .thresholds("green", 0.8, "orange", 0.9, "red");
   }
 
@@ -171,21 +171,21 @@ public final class OperatorOverview {
     return bargauge("Database sizes")
         .desc("pg_database_size() of each configured database.")
         .query(by("cluster, service, database", sel(KindMetrics.PG_DATABASE_SIZE)), "{{service}}/{{database}}")
-        .unit("bytes").size(5, 6).noValue("no postgres check");
+        .unit("bytes").size(6, 6).noValue("no postgres check");
   }
 
   static PanelBuilder redisMemory() {
     return bargauge("Redis memory used")
         .desc("INFO memory used_memory per redis check (maxmemory 0 means no limit; see the service's config).")
         .query(by("cluster, service", sel(KindMetrics.REDIS_MEMORY_USED)), "{{service}}")
-        .unit("bytes").size(4, 6).noValue("no redis check");
+        .unit("bytes").size(5, 6).noValue("no redis check");
   }
 
   static PanelBuilder mqttClients() {
     return stat("MQTT clients")
         .desc("$SYS/broker/clients/connected per broker, as last published by the broker.")
         .query(orNone("sum by (service) (" + sel(KindMetrics.MQTT_CLIENTS) + ")", "service", exporterUp()), "{{service}}")
-        .unit("short").size(3, 6);
+        .unit("short").size(4, 6);
   }
 
   static PanelBuilder rabbitDepth() {
@@ -194,13 +194,13 @@ public final class OperatorOverview {
         .desc("Messages ready + unacknowledged over all queues (/api/overview queue_totals); \"none\" when no "
             + "rabbitmq check reports.")
         .query(orNone(depth, "service", exporterUp()), "{{service}}")
-        .unit("short").size(3, 6).thresholds("green", 1000, "orange", 10000, "red");
+        .unit("short").size(4, 6).thresholds("green", 1000, "orange", 10000, "red");
   }
 
   private static PanelBuilder fsRatio(String title, String desc, MetricDef free, MetricDef size) {
     String svc = "cluster, service";
     String ratio = "1 - " + by(svc, sel(free)) + " / (" + by(svc, sel(size)) + " > 0)";
-    return bargauge(title).desc(desc).query(ratio, "{{service}}").unit("percentunit").range(0, 1).size(5, 6)
+    return bargauge(title).desc(desc).query(ratio, "{{service}}").unit("percentunit").range(0, 1).size(12, 6)
         .noValue("no filesystem check").thresholds("green", 0.8, "orange", 0.9, "red");
   }
 
@@ -212,7 +212,7 @@ public final class OperatorOverview {
   static PanelBuilder filesystemInodes() {
     return fsRatio("Filesystem inodes used",
         "1 - free inodes / total inodes; filesystems without a fixed inode table (total 0) are left out.",
-        KindMetrics.FS_FILES_FREE, KindMetrics.FS_FILES).size(24, 4);
+        KindMetrics.FS_FILES_FREE, KindMetrics.FS_FILES);
   }
 
   static PanelBuilder mqttMessages() {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.hpcstatus.exporter.testing.Live;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +47,7 @@ class RuleToolsIT {
 
   @Test
   void promtoolChecksEveryRuleFile() throws Exception {
-    Required.require(Files.isExecutable(PROMTOOL), "promtool (Debian package prometheus)");
+    Live.require(Files.isExecutable(PROMTOOL), "promtool (Debian package prometheus)");
     List<String> argv = new ArrayList<>(List.of(PROMTOOL.toString(), "check", "rules"));
     argv.addAll(paths(RuleFiles.ruleFiles()));
     Result r = run(argv);
@@ -56,7 +57,7 @@ class RuleToolsIT {
 
   @Test
   void promtoolRuleUnitTestsPass() throws Exception {
-    Required.require(Files.isExecutable(PROMTOOL), "promtool (Debian package prometheus)");
+    Live.require(Files.isExecutable(PROMTOOL), "promtool (Debian package prometheus)");
     List<Path> tests = RuleFiles.testFiles();
     assertThat(tests).hasSizeGreaterThanOrEqualTo(5);
     List<String> argv = new ArrayList<>(List.of(PROMTOOL.toString(), "test", "rules"));
@@ -70,7 +71,7 @@ class RuleToolsIT {
   @Test
   void promtoolRejectsABrokenRuleTest() throws Exception {
     // the unit tests above can fail: a wrong expectation on the real rules is reported as FAILED
-    Required.require(Files.isExecutable(PROMTOOL), "promtool (Debian package prometheus)");
+    Live.require(Files.isExecutable(PROMTOOL), "promtool (Debian package prometheus)");
     Path dir = Files.createTempDirectory("rule-tools");
     try {
       Path t = dir.resolve("broken_test.yaml");
@@ -100,7 +101,7 @@ class RuleToolsIT {
 
   @Test
   void promtoolChecksThePrometheusConfigWithItsRuleFiles() throws Exception {
-    Required.require(Files.isExecutable(PROMTOOL), "promtool (Debian package prometheus)");
+    Live.require(Files.isExecutable(PROMTOOL), "promtool (Debian package prometheus)");
     Result r = run(List.of(PROMTOOL.toString(), "check", "config", "prometheus/prometheus.yml"));
     assertThat(r.exit()).as("promtool check config:\n%s", r.output()).isZero();
     assertThat(r.output()).contains(RuleFiles.ruleFiles().size() + " rule files found");
@@ -108,7 +109,7 @@ class RuleToolsIT {
 
   @Test
   void amtoolChecksTheAlertmanagerConfig() throws Exception {
-    Required.require(Files.isExecutable(AMTOOL), "amtool (Debian package prometheus-alertmanager)");
+    Live.require(Files.isExecutable(AMTOOL), "amtool (Debian package prometheus-alertmanager)");
     Result r = run(List.of(AMTOOL.toString(), "check-config", "prometheus/alertmanager.yml"));
     assertThat(r.exit()).as("amtool check-config:\n%s", r.output()).isZero();
     assertThat(r.output()).contains("SUCCESS").contains("inhibit rules");
@@ -116,7 +117,7 @@ class RuleToolsIT {
 
   @Test
   void dockerComposeValidatesComposeYaml() throws Exception {
-    Required.require(Files.isExecutable(COMPOSE), "docker-compose (Debian package docker-compose)");
+    Live.require(Files.isExecutable(COMPOSE), "docker-compose (Debian package docker-compose)");
     Result r = run(List.of(COMPOSE.toString(), "-f", "compose.yaml", "config"));
     assertThat(r.exit()).as("docker-compose config:\n%s", r.output()).isZero();
     assertThat(r.output()).contains("prometheus:").contains("alertmanager:").contains("grafana:")

@@ -89,6 +89,25 @@ class ProvisioningTest {
   }
 
   @Test
+  void grafanaFindsTheCommittedDashboardsWhereComposeMountsThem() throws Exception {
+    Path dashboards = RuleFiles.root().resolve("dashboards");
+    List<String> json;
+    try (var s = Files.list(dashboards)) {
+      json = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+    }
+    assertThat(json).as("dashboards/*.json (the file provider's folder)").isNotEmpty();
+    String home = yaml("compose.yaml").path("services").path("grafana").path("environment")
+        .path("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH").asText();
+    assertThat(home).startsWith("/var/lib/grafana/dashboards/hpc-status/");
+    assertThat(json).as("the home dashboard of compose.yaml exists").contains(home.substring(home.lastIndexOf('/') + 1));
+    for (String f : json) {
+      JsonNode d = RuleFiles.read(dashboards.resolve(f)); // JSON is YAML
+      assertThat(d.path("uid").asText()).as("%s: uid = file name, stable across provisioning", f)
+          .isEqualTo(f.substring(0, f.length() - ".json".length()));
+    }
+  }
+
+  @Test
   void theDemoConfigLoadsAndChecksEveryLocalTestService() {
     Path demo = RuleFiles.root().resolve("config/demo.yaml");
     assertThat(demo).exists();

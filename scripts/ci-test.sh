@@ -19,6 +19,9 @@ command -v curl >/dev/null || need+=(curl)
 # promtool (metrics lint, later rule tests) from Debian's prometheus package: the tests run
 # /usr/bin/promtool; apt_install keeps the package's server from being started
 [[ -x /usr/bin/promtool ]] || need+=(prometheus)
+# amtool and docker-compose validate prometheus/alertmanager.yml and compose.yaml (RuleToolsIT)
+[[ -x /usr/bin/amtool ]] || need+=(prometheus-alertmanager)
+[[ -x /usr/bin/docker-compose ]] || need+=(docker-compose)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
   apt_install "${need[@]}"

@@ -1,0 +1,268 @@
+package org.hpcstatus.exporter.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.hpcstatus.exporter.e2e.PromApi.Sample;
+import org.hpcstatus.exporter.testing.Live;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 8's end-to-end test: the shaded exporter jar (two instances, clusters {@value #A} and
+ * {@value #B}) against the live Slurm testbed and local services, a real Prometheus 2.42 scraping them
+ * every second with the repository's rules (alerts/*.yaml; {@code for:} capped at 5 s in the test's copy,
+ * see docs/runbook.md), a real Alertmanager 0.25 with prometheus/alertmanager.yml, and the committed
+ * dashboards. Events the panels and alerts need (a broker outage, a drained node, a maintenance window)
+ * are made by the test and undone in {@code finally}. Panel checks run last, so panels that only show
+ * data during an event are evaluated at the event's time (Prometheus' {@code time=} parameter).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndIT {
+  static final String A = "e2e-a";
+  static final String B = "e2e-b";
+  static final List<String> CLUSTERS = List.of(A, B);
+  static final Duration DEADLINE = Duration.ofSeconds(90);
+  static final Duration POLL = Duration.ofMillis(250);
+  /** Headroom on top of the computed alert budget for a loaded 2-core CI machine (reported, not hidden). */
+  static final Duration LOAD_ALLOWANCE = Duration.ofSeconds(30);
+  static final String RUN_ID = Long.toString(ProcessHandle.current().pid()) + "-"
+      + UUID.randomUUID().toString().substring(0, 6);
+
+  /** A time span in which the test made something happen (Unix seconds). */
+  record Event(String name, double from, double to) {}
+
+  final List<Event> events = new ArrayList<>();
+  final Path repo = TestConfigs.repo();
+  Path tmp;
+  E2eStack stack;
+  long t0;
+
+  static double now() {
+    return System.currentTimeMillis() / 1000.0;
+  }
+
+  @BeforeAll
+  void startStack() throws Exception {
+    t0 = System.nanoTime();
+    Live.require(Files.isExecutable(E2eStack.PROMETHEUS), "prometheus binary " + E2eStack.PROMETHEUS + " (Debian prometheus)");
+    Live.require(Files.isExecutable(E2eStack.PROMTOOL), "promtool " + E2eStack.PROMTOOL + " (Debian prometheus)");
+    Live.require(Files.isExecutable(E2eStack.ALERTMANAGER),
+        "alertmanager binary " + E2eStack.ALERTMANAGER + " (Debian prometheus-alertmanager)");
+    Live.require(Files.isExecutable(PrivateBroker.MOSQUITTO), "mosquitto binary (Debian mosquitto)");
+    Live.require(Files.isRegularFile(E2eStack.jar(repo)), "the shaded exporter jar " + E2eStack.jar(repo) + " (mvn package)");
+    Live.require(Testbed.up(), "a live Slurm testbed (scripts/slurm-testbed.sh up && jobs)");
+    for (int port : new int[] {15432, 16379, 18086}) {
+      Live.require(PrivateBroker.open(port), "local service on 127.0.0.1:" + port + " (scripts/services.sh up)");
+    }
+    Live.require(!DashboardQueries.files(repo).isEmpty(), "committed dashboards " + repo.resolve("dashboards") + "/*.json");
+    Live.require(!TestConfigs.ruleFiles(repo).isEmpty(), "alert rule files " + repo.resolve("alerts") + "/*.yaml");
+    Live.require(Files.isRegularFile(repo.resolve("prometheus/alertmanager.yml")), "prometheus/alertmanager.yml");
+
+    tmp = Files.createTempDirectory("hpcstatus-e2e-");
+    stack = E2eStack.start(repo, tmp, CLUSTERS);
+    // enough scrapes for every rate window ($__rate_interval = 10s) and a first accounting ingest
+    Poll.until("20 scrapes of each exporter and a successful accounting step of each", DEADLINE, Duration.ofSeconds(1),
+        () -> List.of(stack.prom.query("count_over_time(up{job=\"hpc-status-exporter\"}[1m]) >= 20").size(),
+            stack.prom.query("hpcstatus_accounting_success == 1").size(),
+            stack.prom.query("count by (cluster) (slurm_user_windowed_jobs)").size()),
+        n -> n.stream().allMatch(x -> x == CLUSTERS.size()), stack::logs);
+    System.out.printf("e2e: stack up and warmed in %.1f s (dir %s)%n", (System.nanoTime() - t0) / 1e9, tmp);
+  }
+
+  @AfterAll
+  void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+    System.out.printf("e2e: whole test %.1f s%n", (System.nanoTime() - t0) / 1e9);
+  }
+
+  // ------------------------------------------------------------------------------------ alerts
+
+  static boolean active(JsonNode amAlert) {
+    return "active".equals(amAlert.path("status").path("state").asText());
+  }
+
+  static Set<String> clustersOf(List<JsonNode> alerts, java.util.function.Predicate<JsonNode> which) {
+    return alerts.stream().filter(which).map(a -> a.path("labels").path("cluster").asText())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  @Test
+  @Order(1)
+  void stoppingTheBrokerFiresServiceDownInAlertmanagerAndRestartingResolvesIt() throws Exception {
+    Map<String, String> svc = Map.of("service", "e2e-broker");
+    Poll.until("service_up of e2e-broker = 1 in both clusters", DEADLINE, POLL,
+        () -> stack.prom.query("service_up{service=\"e2e-broker\"} == 1").size(), n -> n == CLUSTERS.size(), stack::logs);
+    assertThat(stack.am.alertmanagerAlerts("ServiceDown", svc)).as("ServiceDown before the outage").isEmpty();
+
+    Duration shipped = TestConfigs.shippedFor(repo, "ServiceDown");
+    Duration forUsed = shipped.compareTo(TestConfigs.FOR_CAP) > 0 ? TestConfigs.FOR_CAP : shipped;
+    // for + 2 scrapes, plus what precedes the first failing sample: one check interval (1 s) with its
+    // timeout (0.9 s), failure_threshold 1, and one rule evaluation (1 s)
+    Duration budget = forUsed.plus(TestConfigs.SCRAPE.multipliedBy(2)).plusMillis(1000 + 900 + 1000);
+    double stopped = now();
+    stack.broker.stop();
+    try {
+      Poll.until("ServiceDown{service=e2e-broker} firing in Alertmanager for " + CLUSTERS, budget.plus(LOAD_ALLOWANCE),
+          POLL, () -> stack.am.alertmanagerAlerts("ServiceDown", svc),
+          alerts -> clustersOf(alerts, EndToEndIT::active).containsAll(CLUSTERS), stack::logs);
+      double seen = now();
+      System.out.printf("e2e: ServiceDown firing in Alertmanager %.1f s after the broker stopped (for: %ds in the "
+          + "test copy, shipped %s; budget for + 2 scrapes + detection = %.1f s)%n", seen - stopped,
+          forUsed.toSeconds(), shipped, budget.toMillis() / 1000.0);
+      JsonNode first = stack.am.alertmanagerAlerts("ServiceDown", svc).get(0);
+      assertThat(first.path("labels").path("severity").asText()).isNotEmpty();
+      assertThat(first.path("annotations").path("runbook_url").asText()).contains("runbook.md#servicedown");
+      assertThat(first.path("annotations").path("description").asText()).contains("e2e-broker");
+    } finally {
+      stack.broker.start();
+      events.add(new Event("private broker stopped", stopped, now()));
+    }
+    Poll.until("ServiceDown{service=e2e-broker} resolved in Alertmanager", DEADLINE, POLL,
+        () -> stack.am.alertmanagerAlerts("ServiceDown", svc), alerts -> alerts.stream().noneMatch(EndToEndIT::active),
+        stack::logs);
+    assertThat(stack.prom.query("service_up{service=\"e2e-broker\"} == 1")).hasSize(CLUSTERS.size());
+  }
+
+  @Test
+  @Order(2)
+  void drainingANodeChangesTheDrainedNodesPanel() throws Exception {
+    DashboardQueries.Target panel = Panels.drainedNodes(repo, this::labelValues);
+    double before = Panels.sum(stack.prom.query(panel.expr()));
+    String node = Testbed.pickNode(Set.of());
+    String reason = "e2e-" + RUN_ID;
+    double from = now();
+    Testbed.drain(node, reason);
+    try {
+      double during = Poll.until(panel.where() + " to change from " + before + " after draining " + node, DEADLINE, POLL,
+          () -> Panels.sum(stack.prom.query(panel.expr())), v -> v > before, stack::logs);
+      System.out.printf("e2e: drained %s: %s went %s -> %s%n", node, panel.where(), before, during);
+      assertThat(stack.prom.query("slurm_node_reason_info{node=\"" + node + "\",reason=\"" + reason + "\"}"))
+          .as("drain reason of %s in both clusters", node).hasSize(CLUSTERS.size());
+    } finally {
+      Testbed.resume(node);
+      events.add(new Event("node " + node + " drained", from, now()));
+    }
+    Poll.until(panel.where() + " back to " + before + " after resuming " + node, DEADLINE, POLL,
+        () -> Panels.sum(stack.prom.query(panel.expr())), v -> v <= before, stack::logs);
+  }
+
+  @Test
+  @Order(3)
+  void aMaintReservationInhibitsTheNodeDownAlert() throws Exception {
+    String target = "SlurmNodesDownHigh";
+    Map<String, String> labels = Map.of();
+    Poll.until(target + " in Alertmanager for " + CLUSTERS + " (the testbed's dead1 is down)", DEADLINE, POLL,
+        () -> stack.am.alertmanagerAlerts(target, labels), a -> clustersOf(a, x -> true).containsAll(CLUSTERS),
+        stack::logs);
+    boolean otherMaint = Testbed.reservations().stream().anyMatch(r -> r.maint() && r.active());
+    if (!otherMaint) {
+      assertThat(clustersOf(stack.am.alertmanagerAlerts(target, labels), EndToEndIT::active))
+          .as(target + " active (not inhibited) before our maintenance window").containsAll(CLUSTERS);
+    } else {
+      System.out.println("e2e: another MAINT reservation is active on the testbed; " + target
+          + " may already be inhibited before ours");
+    }
+    String resv = "e2e-maint-" + RUN_ID;
+    String node = Testbed.pickNode(Set.of());
+    double from = now();
+    Testbed.createMaint(resv, node);
+    try {
+      List<JsonNode> inhibited = Poll.until(target + " inhibited in Alertmanager after MAINT reservation " + resv
+          + " on " + node, DEADLINE, POLL, () -> stack.am.alertmanagerAlerts(target, labels),
+          a -> clustersOf(a, x -> x.path("status").path("inhibitedBy").size() > 0).containsAll(CLUSTERS), stack::logs);
+      List<JsonNode> sources = stack.am.alertmanagerAlerts("SlurmMaintenanceActive", Map.of("reservation", resv));
+      assertThat(clustersOf(sources, EndToEndIT::active)).as("SlurmMaintenanceActive for " + resv).containsAll(CLUSTERS);
+      Set<String> sourceFps = stack.am.alertmanagerAlerts("SlurmMaintenanceActive", Map.of()).stream()
+          .map(a -> a.path("fingerprint").asText()).collect(Collectors.toSet());
+      for (JsonNode a : inhibited) {
+        assertThat(a.path("status").path("state").asText()).isEqualTo("suppressed");
+        a.path("status").path("inhibitedBy").forEach(fp -> assertThat(sourceFps).contains(fp.asText()));
+      }
+      System.out.printf("e2e: MAINT reservation %s on %s: %s suppressed, inhibitedBy %s%n", resv, node, target,
+          inhibited.stream().map(a -> a.path("status").path("inhibitedBy").toString()).toList());
+    } finally {
+      Testbed.deleteReservation(resv);
+      events.add(new Event("MAINT reservation " + resv, from, now()));
+    }
+    if (!otherMaint) {
+      Poll.until(target + " no longer inhibited after deleting " + resv, DEADLINE, POLL,
+          () -> stack.am.alertmanagerAlerts(target, labels), a -> clustersOf(a, EndToEndIT::active).containsAll(CLUSTERS),
+          stack::logs);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ scoreboard
+
+  @Test
+  @Order(4)
+  void scoreboardCrossClusterTotalsAreTheSumOfBothClusters() throws Exception {
+    List<Panels.CrossCluster> panels = Panels.crossClusterTotals(repo, this::labelValues, CLUSTERS);
+    assertThat(panels).as("cross-cluster total panels of the scoreboard").isNotEmpty();
+    double at = now();
+    for (Panels.CrossCluster p : panels) {
+      Map<Map<String, String>, Double> all = Panels.byLabels(stack.prom.query(p.all().expr(), at));
+      Map<Map<String, String>, Double> sum = new TreeMap<>(Panels.LABELS_ORDER);
+      Map<String, Double> perClusterTotal = new TreeMap<>();
+      for (Map.Entry<String, DashboardQueries.Target> e : p.perCluster().entrySet()) {
+        Map<Map<String, String>, Double> one = Panels.byLabels(stack.prom.query(e.getValue().expr(), at));
+        one.forEach((k, v) -> sum.merge(k, v, Double::sum));
+        perClusterTotal.put(e.getKey(), one.values().stream().mapToDouble(Double::doubleValue).sum());
+      }
+      System.out.printf("e2e: %s: per-cluster totals %s, cross-cluster %s%n", p.all().where(), perClusterTotal,
+          all.values().stream().mapToDouble(Double::doubleValue).sum());
+      assertThat(perClusterTotal.values()).as("each cluster contributes to " + p.all().where()).allMatch(v -> v > 0);
+      assertThat(all.keySet()).as(p.all().where() + " series").isEqualTo(sum.keySet());
+      all.forEach((k, v) -> assertThat(v).as(p.all().where() + " " + k).isCloseTo(sum.get(k),
+          org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(v)))));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ panels
+
+  @Test
+  @Order(5)
+  void everyDashboardPanelExpressionReturnsSeries() throws Exception {
+    assertThat(DashboardQueries.panelsWithoutExpr(repo)).as("panels without a Prometheus expression").isEmpty();
+    List<DashboardQueries.Target> targets = DashboardQueries.targets(repo, this::labelValues);
+    assertThat(DashboardQueries.unresolved(targets)).as("template variables the test could not substitute").isEmpty();
+    Panels.Report report = Panels.check(stack.prom, targets, events, now());
+    report.print(System.out);
+    assertThat(report.failures()).as("dashboard panel expressions without any series (dashboard / panel / refId: "
+        + "expr)").isEmpty();
+    stack.requireAllAlive();
+  }
+
+  /** label_values() of a dashboard variable, answered by the test's Prometheus. */
+  List<String> labelValues(String query) {
+    try {
+      DashboardQueries.LabelValuesQuery q = DashboardQueries.parseLabelValues(query);
+      String url = stack.prom.base() + "/api/v1/label/" + q.label() + "/values"
+          + (q.match() == null ? "" : "?match[]=" + PromApi.enc(q.match()));
+      List<String> out = new ArrayList<>();
+      PromApi.JSON.readTree(PromApi.get(url)).path("data").forEach(v -> out.add(v.asText()));
+      return out;
+    } catch (Exception e) {
+      throw new AssertionError("variable query " + query + ": " + e, e);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package org.hpcstatus.exporter.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.hpcstatus.exporter.e2e.DashboardQueries.Target;
+import org.hpcstatus.exporter.e2e.PromApi.Sample;
+
+/** Finding the panels the end-to-end test looks at, and checking every panel expression against Prometheus. */
+final class Panels {
+  private Panels() {}
+
+  static final Comparator<Map<String, String>> LABELS_ORDER = Comparator.comparing(Object::toString);
+
+  static double sum(List<Sample> samples) {
+    return samples.stream().mapToDouble(Sample::value).filter(v -> !Double.isNaN(v)).sum();
+  }
+
+  static Map<Map<String, String>, Double> byLabels(List<Sample> samples) {
+    Map<Map<String, String>, Double> m = new TreeMap<>(LABELS_ORDER);
+    samples.forEach(s -> m.put(s.labels(), s.value()));
+    return m;
+  }
+
+  /** The targets of panels of dashboards whose file name contains {@code file}, with title or description matching. */
+  static List<Target> find(Path repo, Function<String, List<String>> labelValues, String file, Pattern titleOrDescription,
+      Map<String, String> overrides) throws Exception {
+    List<Target> out = new ArrayList<>();
+    for (Path f : DashboardQueries.files(repo)) {
+      if (!f.getFileName().toString().contains(file)) {
+        continue;
+      }
+      JsonNode d = DashboardQueries.read(f);
+      Map<String, String> values = new LinkedHashMap<>(DashboardQueries.resolve(DashboardQueries.variables(d), labelValues));
+      values.putAll(overrides);
+      for (JsonNode p : DashboardQueries.panels(d)) {
+        String text = p.path("title").asText() + "\n" + p.path("description").asText();
+        if (!titleOrDescription.matcher(text).find() || p.path("type").asText().equals("row")) {
+          continue;
+        }
+        for (JsonNode t : p.path("targets")) {
+          String raw = t.path("expr").asText("");
+          if (!raw.isBlank()) {
+            out.add(new Target(f.getFileName().toString(), d.path("uid").asText(), p.path("title").asText(),
+                p.path("id").asInt(), t.path("refId").asText("?"), raw, DashboardQueries.substitute(raw, values)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The cluster dashboard's single-number panel of drained nodes (stat/gauge titled "…drain…"). */
+  static Target drainedNodes(Path repo, Function<String, List<String>> labelValues) throws Exception {
+    for (Path f : DashboardQueries.files(repo)) {
+      if (!f.getFileName().toString().contains("cluster")) {
+        continue;
+      }
+      for (JsonNode p : DashboardQueries.panels(DashboardQueries.read(f))) {
+        String type = p.path("type").asText();
+        if ((type.equals("stat") || type.equals("gauge")) && p.path("title").asText().matches("(?i).*drain.*")) {
+          List<Target> ts = find(repo, labelValues, f.getFileName().toString(),
+              Pattern.compile("^" + Pattern.quote(p.path("title").asText()) + "\n"), Map.of());
+          if (!ts.isEmpty()) {
+            return ts.get(0);
+          }
+        }
+      }
+    }
+    throw new AssertionError("no drained-nodes stat panel (title containing 'drain') in dashboards/*cluster*.json");
+  }
+
+  /** One cross-cluster panel target: substituted with cluster = All, and with each cluster alone. */
+  record CrossCluster(Target all, Map<String, Target> perCluster) {}
+
+  static final Pattern CROSS = Pattern.compile("(?i)cross-cluster|all clusters|across clusters");
+
+  static List<CrossCluster> crossClusterTotals(Path repo, Function<String, List<String>> labelValues,
+      List<String> clusters) throws Exception {
+    List<Target> all = find(repo, labelValues, "scoreboard", CROSS, Map.of());
+    List<CrossCluster> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      Map<String, Target> per = new LinkedHashMap<>();
+      for (String c : clusters) {
+        per.put(c, find(repo, labelValues, "scoreboard", CROSS, Map.of("cluster", c)).get(i));
+      }
+      out.add(new CrossCluster(all.get(i), per));
+    }
+    return out;
+  }
+
+  /** What the panel check found, per target. */
+  record Report(List<String> proven, Map<String, String> provenAtEvent, List<String> nanOnly, List<String> failures) {
+    void print(PrintStream out) {
+      out.printf("e2e panels: %d expressions non-empty now, %d only at an event, %d failed%n", proven.size(),
+          provenAtEvent.size(), failures.size());
+      provenAtEvent.forEach((k, v) -> out.println("e2e panels: needs an event: " + k + " <- " + v));
+      nanOnly.forEach(k -> out.println("e2e panels: series but only NaN values: " + k));
+      failures.forEach(k -> out.println("e2e panels: FAILED: " + k));
+      proven.forEach(k -> out.println("e2e panels: ok: " + k));
+    }
+  }
+
+  static Report check(PromApi prom, List<Target> targets, List<EndToEndIT.Event> events, double now) throws Exception {
+    List<String> proven = new ArrayList<>();
+    Map<String, String> atEvent = new LinkedHashMap<>();
+    List<String> nanOnly = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (Target t : targets) {
+      List<Sample> r;
+      try {
+        r = prom.query(t.expr(), now);
+      } catch (PromApi.QueryError e) {
+        failures.add(t.where() + ": " + t.expr() + " -> " + e.getMessage());
+        continue;
+      }
+      String event = null;
+      if (r.isEmpty()) {
+        // panels that show something only while it happens: evaluate during the test's events
+        outer:
+        for (EndToEndIT.Event ev : events) {
+          for (double at = ev.from() + 2; at <= ev.to() + 12; at += 2) {
+            r = prom.query(t.expr(), at);
+            if (!r.isEmpty()) {
+              event = ev.name();
+              break outer;
+            }
+          }
+        }
+      }
+      if (r.isEmpty()) {
+        failures.add(t.where() + ": " + t.expr() + " -> no series (now and during " + events.stream()
+            .map(EndToEndIT.Event::name).toList() + ")");
+        continue;
+      }
+      if (r.stream().allMatch(s -> Double.isNaN(s.value()))) {
+        nanOnly.add(t.where() + ": " + t.expr());
+      }
+      if (event != null) {
+        atEvent.put(t.where(), event);
+      } else {
+        proven.add(t.where() + " (" + r.size() + " series)");
+      }
+    }
+    return new Report(proven, atEvent, nanOnly, failures);
+  }
+}

@@ -156,8 +156,9 @@ class EndToEndIT {
       double during = Poll.until(panel.where() + " to change from " + before + " after draining " + node, DEADLINE, POLL,
           () -> Panels.sum(stack.prom.query(panel.expr())), v -> v > before, stack::logs);
       System.out.printf("e2e: drained %s: %s went %s -> %s%n", node, panel.where(), before, during);
-      assertThat(stack.prom.query("slurm_node_reason_info{node=\"" + node + "\",reason=\"" + reason + "\"}"))
-          .as("drain reason of %s in both clusters", node).hasSize(CLUSTERS.size());
+      Poll.until("drain reason " + reason + " of " + node + " in both clusters", DEADLINE, POLL,
+          () -> stack.prom.query("slurm_node_reason_info{node=\"" + node + "\",reason=\"" + reason + "\"}").size(),
+          n -> n == CLUSTERS.size(), stack::logs);
     } finally {
       Testbed.resume(node);
       events.add(new Event("node " + node + " drained", from, now()));

@@ -86,7 +86,12 @@ final class E2eStack implements AutoCloseable {
 
     List<Path> rules = new ArrayList<>();
     Path rulesDir = Files.createDirectories(dir.resolve("rules"));
-    for (Path f : TestConfigs.ruleFiles(repo)) {
+    List<Path> shipped = TestConfigs.shippedRuleFiles(repo);
+    if (!shipped.equals(TestConfigs.ruleFiles(repo))) {
+      throw new AssertionError("prometheus/prometheus.yml rule_files load " + shipped + ", alerts/ has "
+          + TestConfigs.ruleFiles(repo));
+    }
+    for (Path f : shipped) {
       Path copy = rulesDir.resolve(f.getFileName());
       Files.writeString(copy, TestConfigs.shortenedRules(f));
       ruleGroups += TestConfigs.YAML.readTree(copy.toFile()).path("groups").size();

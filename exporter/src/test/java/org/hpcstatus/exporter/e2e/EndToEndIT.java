@@ -54,6 +54,7 @@ class EndToEndIT {
   Path tmp;
   E2eStack stack;
   long t0;
+  boolean warmed;
 
   static double now() {
     return System.currentTimeMillis() / 1000.0;
@@ -84,13 +85,34 @@ class EndToEndIT {
             stack.prom.query("hpcstatus_accounting_success == 1").size(),
             stack.prom.query("count by (cluster) (slurm_user_windowed_jobs)").size()),
         n -> n.stream().allMatch(x -> x == CLUSTERS.size()), stack::logs);
+    warmed = true;
     System.out.printf("e2e: stack up and warmed in %.1f s (dir %s)%n", (System.nanoTime() - t0) / 1e9, tmp);
   }
 
+  /** Keeps the temp dir (process logs, configs, TSDB) when a test failed; deletes it otherwise. */
+  static final class KeepOnFailure implements org.junit.jupiter.api.extension.TestWatcher {
+    volatile boolean failed;
+
+    @Override
+    public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+      failed = true;
+    }
+  }
+
+  @org.junit.jupiter.api.extension.RegisterExtension
+  final KeepOnFailure watcher = new KeepOnFailure();
+
   @AfterAll
-  void stopStack() {
+  void stopStack() throws Exception {
     if (stack != null) {
       stack.close();
+    }
+    if (tmp != null && warmed && !watcher.failed && !Boolean.getBoolean("hpcstatus.e2e.keep")) {
+      try (java.util.stream.Stream<Path> walk = Files.walk(tmp)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    } else if (tmp != null) {
+      System.out.println("e2e: kept " + tmp + " (logs, configs, TSDB)");
     }
     System.out.printf("e2e: whole test %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }

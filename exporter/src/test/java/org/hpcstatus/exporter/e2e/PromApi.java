@@ -83,7 +83,7 @@ final class PromApi {
       case "vector" -> {
         for (JsonNode s : data.path("result")) {
           Map<String, String> labels = new TreeMap<>();
-          s.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+          s.path("metric").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
           out.add(new Sample(labels, parse(s.path("value").get(1).asText())));
         }
       }

@@ -55,6 +55,26 @@ final class TestConfigs {
     }
   }
 
+  /**
+   * The rule files the repository's prometheus.yml loads (its rule_files globs, relative to prometheus/):
+   * the test loads copies of exactly these.
+   */
+  static List<Path> shippedRuleFiles(Path repo) throws IOException {
+    Path base = repo.resolve("prometheus");
+    JsonNode cfg = YAML.readTree(base.resolve("prometheus.yml").toFile());
+    java.util.TreeSet<Path> out = new java.util.TreeSet<>();
+    for (JsonNode g : cfg.path("rule_files")) {
+      Path glob = base.resolve(g.asText()).normalize();
+      java.nio.file.PathMatcher m = glob.getFileSystem().getPathMatcher("glob:" + glob);
+      if (Files.isDirectory(glob.getParent())) {
+        try (Stream<Path> s = Files.list(glob.getParent())) {
+          s.filter(m::matches).forEach(out::add);
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** The exporter job of the repository's prometheus.yml (the one with honor_labels). */
   static ObjectNode exporterJob(JsonNode promConfig) {
     for (JsonNode job : promConfig.path("scrape_configs")) {
@@ -194,6 +214,19 @@ final class TestConfigs {
     lines.add("  - {name: shared-influxdb, kind: influxdb, target: \"http://127.0.0.1:18086\", api_version: 1,"
         + " round_trip_database: hpcstatus, interval: 2s}");
     lines.add("  - {name: tmp-fs, kind: filesystem, target: /tmp, require_mount: false, interval: 2s}");
+    // a site-defined aggregate (service_sql_e2e_databases{owner}) for the "Platform aggregates" panels
+    lines.add("  - name: shared-platform");
+    lines.add("    kind: sql");
+    lines.add("    target: postgres://127.0.0.1:15432/hpcstatus");
+    lines.add("    username: hpcstatus");
+    lines.add("    password_env: E2E_SERVICES_PW");
+    lines.add("    interval: 2s");
+    lines.add("    queries:");
+    lines.add("      - metric: e2e_databases");
+    lines.add("        help: Databases by owner (end-to-end test).");
+    lines.add("        query: SELECT pg_get_userbyid(datdba) AS owner, count(*) AS n FROM pg_database GROUP BY 1");
+    lines.add("        labels: [owner]");
+    lines.add("        value: n");
     return String.join("\n", lines) + "\n";
   }
 }

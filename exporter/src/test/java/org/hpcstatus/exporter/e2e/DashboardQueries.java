@@ -176,10 +176,23 @@ final class DashboardQueries {
 
   /** Every Prometheus target of every panel of every dashboard, with the variables substituted. */
   static List<Target> targets(Path repo, Function<String, List<String>> labelValues) throws IOException {
+    return targets(repo, labelValues, Map.of());
+  }
+
+  /** The same with some variables set (e.g. cluster = one cluster instead of All). */
+  static List<Target> targets(Path repo, Function<String, List<String>> labelValues, Map<String, String> overrides)
+      throws IOException {
     List<Target> out = new ArrayList<>();
     for (Path f : files(repo)) {
       JsonNode d = read(f);
-      Map<String, String> values = resolve(variables(d), labelValues);
+      Map<String, String> values = new LinkedHashMap<>();
+      for (Variable v : variables(d)) {
+        // a variable set by the caller also feeds the queries of the variables after it
+        values.putAll(resolve(List.of(v), q -> labelValues.apply(substitute(q, values))));
+        if (overrides.containsKey(v.name())) {
+          values.put(v.name(), overrides.get(v.name()));
+        }
+      }
       String name = f.getFileName().toString();
       for (JsonNode p : panels(d)) {
         for (JsonNode t : p.path("targets")) {

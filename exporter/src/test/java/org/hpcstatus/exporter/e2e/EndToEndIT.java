@@ -55,6 +55,8 @@ class EndToEndIT {
   E2eStack stack;
   long t0;
   boolean warmed;
+  /** End of the warm-up, before the test made anything happen: panels are first evaluated at this time. */
+  double baseline;
 
   static double now() {
     return System.currentTimeMillis() / 1000.0;
@@ -86,6 +88,7 @@ class EndToEndIT {
             stack.prom.query("count by (cluster) (slurm_user_windowed_jobs)").size()),
         n -> n.stream().allMatch(x -> x == CLUSTERS.size()), stack::logs);
     warmed = true;
+    baseline = now();
     System.out.printf("e2e: stack up and warmed in %.1f s (dir %s)%n", (System.nanoTime() - t0) / 1e9, tmp);
   }
 
@@ -241,37 +244,100 @@ class EndToEndIT {
   void scoreboardCrossClusterTotalsAreTheSumOfBothClusters() throws Exception {
     List<Panels.CrossCluster> panels = Panels.crossClusterTotals(repo, this::labelValues, CLUSTERS);
     assertThat(panels).as("cross-cluster total panels of the scoreboard").isNotEmpty();
-    double at = now();
+    double at = now(); // one evaluation time for every query: a consistent snapshot
     for (Panels.CrossCluster p : panels) {
       Map<Map<String, String>, Double> all = Panels.byLabels(stack.prom.query(p.all().expr(), at));
-      Map<Map<String, String>, Double> sum = new TreeMap<>(Panels.LABELS_ORDER);
+      Map<Map<String, String>, Double> expected;
       Map<String, Double> perClusterTotal = new TreeMap<>();
-      for (Map.Entry<String, DashboardQueries.Target> e : p.perCluster().entrySet()) {
-        Map<Map<String, String>, Double> one = Panels.byLabels(stack.prom.query(e.getValue().expr(), at));
-        one.forEach((k, v) -> sum.merge(k, v, Double::sum));
-        perClusterTotal.put(e.getKey(), one.values().stream().mapToDouble(Double::doubleValue).sum());
+      if (p.ratio()) {
+        // a ratio of the summed numerators and denominators, never a sum of ratios
+        Map<Map<String, String>, Double> num = new TreeMap<>(Panels.LABELS_ORDER);
+        Map<Map<String, String>, Double> den = new TreeMap<>(Panels.LABELS_ORDER);
+        for (Map.Entry<String, DashboardQueries.Target> e : p.perCluster().entrySet()) {
+          String[] nd = Panels.splitDivision(e.getValue().expr());
+          Panels.byLabels(stack.prom.query(nd[0], at)).forEach((k, v) -> num.merge(k, v, Double::sum));
+          Map<Map<String, String>, Double> d = Panels.byLabels(stack.prom.query(nd[1], at));
+          d.forEach((k, v) -> den.merge(k, v, Double::sum));
+          perClusterTotal.put(e.getKey(), d.values().stream().mapToDouble(Double::doubleValue).sum());
+        }
+        expected = new TreeMap<>(Panels.LABELS_ORDER);
+        den.forEach((k, v) -> expected.put(k, num.getOrDefault(k, 0.0) / v));
+      } else {
+        expected = new TreeMap<>(Panels.LABELS_ORDER);
+        for (Map.Entry<String, DashboardQueries.Target> e : p.perCluster().entrySet()) {
+          Map<Map<String, String>, Double> one = Panels.byLabels(stack.prom.query(e.getValue().expr(), at));
+          one.forEach((k, v) -> expected.merge(k, v, Double::sum));
+          perClusterTotal.put(e.getKey(), one.values().stream().mapToDouble(Double::doubleValue).sum());
+        }
       }
-      System.out.printf("e2e: %s: per-cluster totals %s, cross-cluster %s%n", p.all().where(), perClusterTotal,
-          all.values().stream().mapToDouble(Double::doubleValue).sum());
+      System.out.printf("e2e: %s%s: per-cluster %s %s, cross-cluster %s%n", p.all().where(), p.ratio() ? " (ratio)" : "",
+          p.ratio() ? "denominators" : "totals", perClusterTotal, all);
       assertThat(perClusterTotal.values()).as("each cluster contributes to " + p.all().where()).allMatch(v -> v > 0);
-      assertThat(all.keySet()).as(p.all().where() + " series").isEqualTo(sum.keySet());
-      all.forEach((k, v) -> assertThat(v).as(p.all().where() + " " + k).isCloseTo(sum.get(k),
-          org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(v)))));
+      assertThat(all.keySet()).as(p.all().where() + " series").isEqualTo(expected.keySet());
+      all.forEach((k, v) -> assertThat(v).as(p.all().where() + " " + k).isCloseTo(expected.get(k),
+          org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(v)))));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ jobs
+
+  /**
+   * Queue-wait panels rate the wait histogram over $__rate_interval: they show numbers only while jobs
+   * finish. The test finishes one (a 2-second job of alice's) and looks at them while it is counted.
+   */
+  @Test
+  @Order(5)
+  void aFinishedJobShowsInTheQueueWaitPanels() throws Exception {
+    String finished = "sum by (cluster) (slurm_jobs_finished_total)";
+    Map<Map<String, String>, Double> before = Panels.byLabels(stack.prom.query(finished));
+    double from = now();
+    String job = Testbed.submitShortJob("alice", "e2e-" + RUN_ID, "physics_resv");
+    double counted;
+    try {
+      Poll.until("job " + job + " finished in sacct", Duration.ofSeconds(180), Duration.ofSeconds(1),
+          () -> Testbed.sacctState(job), st -> st.matches("COMPLETED|FAILED|TIMEOUT|CANCELLED.*"), stack::logs);
+      Poll.until("job " + job + " counted by both exporters", DEADLINE, POLL,
+          () -> Panels.byLabels(stack.prom.query(finished)),
+          now -> now.entrySet().stream().filter(e -> e.getValue() > before.getOrDefault(e.getKey(), 0.0)).count()
+              == CLUSTERS.size(), stack::logs);
+      counted = now();
+    } finally {
+      if (Testbed.sacctState(job).isEmpty() || Testbed.sacctState(job).matches("PENDING|RUNNING")) {
+        Testbed.cancel(job);
+      }
+      events.add(new Event("job " + job + " finished", from, now()));
+    }
+    List<DashboardQueries.Target> waits = DashboardQueries.targets(repo, this::labelValues).stream()
+        .filter(t -> t.expr().contains("slurm_job_wait_seconds")).toList();
+    assertThat(waits).as("queue-wait panels").isNotEmpty();
+    for (DashboardQueries.Target t : waits) {
+      // evaluated when the job had just been counted: its wait is inside the rate window then
+      assertThat(Panels.shows(stack.prom.query(t.expr(), counted))).as(t.where() + " shows a number after job " + job
+          + " was counted: " + t.expr() + " -> " + stack.prom.query(t.expr(), counted)).isTrue();
     }
   }
 
   // ------------------------------------------------------------------------------------ panels
 
   @Test
-  @Order(5)
+  @Order(6)
   void everyDashboardPanelExpressionReturnsSeries() throws Exception {
     assertThat(DashboardQueries.panelsWithoutExpr(repo)).as("panels without a Prometheus expression").isEmpty();
     List<DashboardQueries.Target> targets = DashboardQueries.targets(repo, this::labelValues);
     assertThat(DashboardQueries.unresolved(targets)).as("template variables the test could not substitute").isEmpty();
-    Panels.Report report = Panels.check(stack.prom, targets, events, now());
+    List<Event> after = new ArrayList<>(events);
+    after.add(new Event("end of test", now() - 14, now() - 12));
+    Panels.Report report = Panels.check(stack.prom, targets, after, baseline);
     report.print(System.out);
+    // the same panels with one cluster selected instead of All
+    List<DashboardQueries.Target> single = DashboardQueries.targets(repo, this::labelValues, Map.of("cluster", B));
+    Panels.Report one = Panels.check(stack.prom, single, after, baseline);
+    System.out.printf("e2e panels with cluster=%s alone: %d non-empty at steady state, %d only at an event, %d failed%n",
+        B, one.proven().size(), one.provenAtEvent().size(), one.failures().size());
+    one.failures().forEach(f -> System.out.println("e2e panels: FAILED with cluster=" + B + ": " + f));
     assertThat(report.failures()).as("dashboard panel expressions without any series (dashboard / panel / refId: "
         + "expr)").isEmpty();
+    assertThat(one.failures()).as("the same with cluster=" + B).isEmpty();
     stack.requireAllAlive();
   }
 

@@ -78,8 +78,44 @@ final class Panels {
     throw new AssertionError("no drained-nodes stat panel (title containing 'drain') in dashboards/*cluster*.json");
   }
 
-  /** One cross-cluster panel target: substituted with cluster = All, and with each cluster alone. */
-  record CrossCluster(Target all, Map<String, Target> perCluster) {}
+  /**
+   * One cross-cluster panel target: substituted with cluster = All, and with each cluster alone. A ratio
+   * (unit percentunit) is not additive: it is checked as Σ numerator / Σ denominator over the clusters.
+   */
+  record CrossCluster(Target all, Map<String, Target> perCluster, boolean ratio) {}
+
+  /** The unit Grafana shows for a target: its "Value #refId" override, else the panel's default. */
+  static String unit(JsonNode panel, String refId) {
+    for (JsonNode o : panel.path("fieldConfig").path("overrides")) {
+      if (o.path("matcher").path("options").asText().equals("Value #" + refId)) {
+        for (JsonNode prop : o.path("properties")) {
+          if (prop.path("id").asText().equals("unit")) {
+            return prop.path("value").asText();
+          }
+        }
+      }
+    }
+    return panel.path("fieldConfig").path("defaults").path("unit").asText("");
+  }
+
+  /** {@code a / b} split at its top-level division (outside parentheses, braces, brackets and strings). */
+  static String[] splitDivision(String expr) {
+    int depth = 0;
+    boolean quoted = false;
+    for (int i = 0; i < expr.length(); i++) {
+      char c = expr.charAt(i);
+      if (c == '"' && (i == 0 || expr.charAt(i - 1) != '\\')) {
+        quoted = !quoted;
+      } else if (!quoted && "([{".indexOf(c) >= 0) {
+        depth++;
+      } else if (!quoted && ")]}".indexOf(c) >= 0) {
+        depth--;
+      } else if (!quoted && depth == 0 && c == '/') {
+        return new String[] {expr.substring(0, i).trim(), expr.substring(i + 1).trim()};
+      }
+    }
+    throw new IllegalArgumentException("not a ratio a / b: " + expr);
+  }
 
   static final Pattern CROSS = Pattern.compile("(?i)cross-cluster|all clusters|across clusters");
 
@@ -87,12 +123,20 @@ final class Panels {
       List<String> clusters) throws Exception {
     List<Target> all = find(repo, labelValues, "scoreboard", CROSS, Map.of());
     List<CrossCluster> out = new ArrayList<>();
+    Map<String, JsonNode> panelsByTitle = new LinkedHashMap<>();
+    for (Path f : DashboardQueries.files(repo)) {
+      if (f.getFileName().toString().contains("scoreboard")) {
+        DashboardQueries.panels(DashboardQueries.read(f)).forEach(p -> panelsByTitle.put(p.path("title").asText(), p));
+      }
+    }
     for (int i = 0; i < all.size(); i++) {
       Map<String, Target> per = new LinkedHashMap<>();
       for (String c : clusters) {
         per.put(c, find(repo, labelValues, "scoreboard", CROSS, Map.of("cluster", c)).get(i));
       }
-      out.add(new CrossCluster(all.get(i), per));
+      Target t = all.get(i);
+      boolean ratio = unit(panelsByTitle.get(t.panel()), t.refId()).equals("percentunit");
+      out.add(new CrossCluster(t, per, ratio));
     }
     return out;
   }
@@ -100,7 +144,7 @@ final class Panels {
   /** What the panel check found, per target. */
   record Report(List<String> proven, Map<String, String> provenAtEvent, List<String> nanOnly, List<String> failures) {
     void print(PrintStream out) {
-      out.printf("e2e panels: %d expressions non-empty now, %d only at an event, %d failed%n", proven.size(),
+      out.printf("e2e panels: %d expressions non-empty at steady state, %d only at an event, %d failed%n", proven.size(),
           provenAtEvent.size(), failures.size());
       provenAtEvent.forEach((k, v) -> out.println("e2e panels: needs an event: " + k + " <- " + v));
       nanOnly.forEach(k -> out.println("e2e panels: series but only NaN values: " + k));
@@ -109,7 +153,16 @@ final class Panels {
     }
   }
 
-  static Report check(PromApi prom, List<Target> targets, List<EndToEndIT.Event> events, double now) throws Exception {
+  /** At least one series with a number (NaN is drawn as nothing). */
+  static boolean shows(List<Sample> r) {
+    return r.stream().anyMatch(x -> !Double.isNaN(x.value()));
+  }
+
+  /**
+   * Evaluates every target at {@code steady} (before the test's events); a target that shows nothing then
+   * is evaluated every 2 s during each event (and up to 12 s after it, for rate windows).
+   */
+  static Report check(PromApi prom, List<Target> targets, List<EndToEndIT.Event> events, double steady) throws Exception {
     List<String> proven = new ArrayList<>();
     Map<String, String> atEvent = new LinkedHashMap<>();
     List<String> nanOnly = new ArrayList<>();
@@ -117,32 +170,36 @@ final class Panels {
     for (Target t : targets) {
       List<Sample> r;
       try {
-        r = prom.query(t.expr(), now);
+        r = prom.query(t.expr(), steady);
       } catch (PromApi.QueryError e) {
         failures.add(t.where() + ": " + t.expr() + " -> " + e.getMessage());
         continue;
       }
       String event = null;
-      if (r.isEmpty()) {
+      if (!shows(r)) {
         // panels that show something only while it happens: evaluate during the test's events
         outer:
         for (EndToEndIT.Event ev : events) {
           for (double at = ev.from() + 2; at <= ev.to() + 12; at += 2) {
-            r = prom.query(t.expr(), at);
-            if (!r.isEmpty()) {
+            List<Sample> during = prom.query(t.expr(), at);
+            if (shows(during)) {
+              r = during;
               event = ev.name();
               break outer;
             }
           }
         }
       }
+      String during = " (now and during " + events.stream().map(EndToEndIT.Event::name).toList() + ")";
       if (r.isEmpty()) {
-        failures.add(t.where() + ": " + t.expr() + " -> no series (now and during " + events.stream()
-            .map(EndToEndIT.Event::name).toList() + ")");
+        failures.add(t.where() + ": " + t.expr() + " -> no series" + during);
         continue;
       }
-      if (r.stream().allMatch(s -> Double.isNaN(s.value()))) {
+      if (!shows(r)) {
+        // Grafana draws NaN as nothing: as bad as "No data"
         nanOnly.add(t.where() + ": " + t.expr());
+        failures.add(t.where() + ": " + t.expr() + " -> only NaN values" + during);
+        continue;
       }
       if (event != null) {
         atEvent.put(t.where(), event);

@@ -111,6 +111,31 @@ final class Testbed {
         "Nodes=" + node, "Users=root", "Flags=MAINT,IGNORE_JOBS");
   }
 
+  /**
+   * Submits a 1-CPU job of a few seconds as {@code user} (a testbed user) and returns its id. Inside the
+   * given reservation when it exists (the testbed's physics_resv keeps CPUs free for alice and bob), so it
+   * starts at once instead of queueing behind the job mix's 4-hour jobs.
+   */
+  static String submitShortJob(String user, String name, String reservation) throws Exception {
+    boolean resv = reservations().stream().anyMatch(r -> r.name().equals(reservation) && r.active());
+    List<String> argv = new ArrayList<>(List.of("runuser", "-u", user, "--", "sbatch", "--parsable", "-D", "/tmp",
+        "-J", name, "-n", "1", "-t", "1", "-o", "/dev/null"));
+    if (resv) {
+      argv.add("--reservation=" + reservation);
+    }
+    argv.addAll(List.of("--wrap", "sleep 2"));
+    return run(argv.toArray(String[]::new)).trim().replaceAll(";.*", "");
+  }
+
+  /** The job's state in sacct (job line only), or "" before slurmdbd has it. */
+  static String sacctState(String jobId) throws Exception {
+    return run("sacct", "-n", "-X", "-P", "-j", jobId, "-o", "State").trim();
+  }
+
+  static void cancel(String jobId) throws Exception {
+    run("scancel", jobId);
+  }
+
   static void deleteReservation(String name) throws Exception {
     run("scontrol", "delete", "ReservationName=" + name);
   }

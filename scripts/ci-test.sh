@@ -19,9 +19,11 @@ command -v curl >/dev/null || need+=(curl)
 # promtool (metrics lint, later rule tests) from Debian's prometheus package: the tests run
 # /usr/bin/promtool; apt_install keeps the package's server from being started
 [[ -x /usr/bin/promtool ]] || need+=(prometheus)
-# end-to-end test (exporter/src/test/java/org/hpcstatus/exporter/e2e): a real Alertmanager next to
-# the real Prometheus; it runs its own private instances on free ports
-[[ -x /usr/bin/prometheus-alertmanager ]] || need+=(prometheus-alertmanager)
+# amtool and docker-compose validate prometheus/alertmanager.yml and compose.yaml (RuleToolsIT); the
+# end-to-end test (exporter/src/test/java/org/hpcstatus/exporter/e2e) runs its own private
+# Prometheus and Alertmanager (prometheus-alertmanager) on free ports
+[[ -x /usr/bin/amtool && -x /usr/bin/prometheus-alertmanager ]] || need+=(prometheus-alertmanager)
+[[ -x /usr/bin/docker-compose ]] || need+=(docker-compose)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
   apt_install "${need[@]}"

@@ -8,7 +8,31 @@ import org.hpcstatus.dashboards.model.PanelBuilder;
 /** Renders docs/dashboards.md from the same dashboard definitions the JSON comes from. */
 public final class DashboardsDoc {
 
+  /** From this line to the end, an existing docs/dashboards.md is kept verbatim (EndToEndIT maintains it). */
+  public static final String PRESERVED_MARKER =
+      "<!-- proven-end-to-end: maintained with EndToEndIT, kept by the generator -->";
+
   private DashboardsDoc() {}
+
+  /** The part of an existing file that the generator keeps: from the marker line to the end, or "". */
+  public static String preservedTail(String existing) {
+    if (existing == null) {
+      return "";
+    }
+    int at = existing.indexOf(PRESERVED_MARKER);
+    if (at < 0) {
+      return "";
+    }
+    int lineStart = existing.lastIndexOf('\n', at) + 1;
+    return existing.substring(lineStart);
+  }
+
+  /** The generated document followed by the preserved tail of the existing file (if any). */
+  public static String render(List<Board> boards, String existing) {
+    String tail = preservedTail(existing);
+    String body = render(boards);
+    return tail.isEmpty() ? body : body + "\n" + tail;
+  }
 
   public static String render(List<Board> boards) {
     StringBuilder sb = new StringBuilder();
@@ -32,7 +56,7 @@ public final class DashboardsDoc {
         .append("(uid, datasource, `$__rate_interval`, counters rated, title/description/unit, ids, grid, catalog ")
         .append("names). `DashboardPromtoolIT` checks that every query parses with `promtool check rules`.\n\n")
         .append("Variables are used as `cluster=~\"$cluster\"`; rates use `$__rate_interval`. Counts that can be ")
-        .append("empty end in `or vector(0)` or `or label_replace(vector(0), \"<label>\", \"none\", \"\", \"\")`, so ")
+        .append("empty end in `or vector(0)` or `or on () label_replace(vector(0), \"<label>\", \"none\", \"\", \"\")`, so ")
         .append("panels show 0 or \"none\" instead of \"No data\".\n\n");
     for (Board b : boards) {
       sb.append("## ").append(b.title()).append(" (`").append(b.uid()).append("`)\n\n")

@@ -42,13 +42,30 @@ public final class Generator {
     return List.of(OperatorOverview.board(), ClusterStatus.board(), Scoreboard.board(), ExporterHealth.board());
   }
 
-  /** Relative path (from the repository root) to file content. */
+  /** Relative path (from the repository root) to file content, without any preserved doc section. */
   public static Map<String, String> render() {
+    return render(null);
+  }
+
+  /**
+   * Relative path to file content; {@code root}'s existing docs/dashboards.md keeps its section from
+   * {@link DashboardsDoc#PRESERVED_MARKER} to the end ({@code root} null: none).
+   */
+  public static Map<String, String> render(Path root) {
     Map<String, String> out = new LinkedHashMap<>();
     for (Board b : boards()) {
       out.put("dashboards/" + b.uid() + ".json", Grafana.toJson(b.build()));
     }
-    out.put("docs/dashboards.md", DashboardsDoc.render(boards()));
+    String existing = null;
+    Path doc = root == null ? null : root.resolve("docs/dashboards.md");
+    if (doc != null && Files.isRegularFile(doc)) {
+      try {
+        existing = Files.readString(doc);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    out.put("docs/dashboards.md", DashboardsDoc.render(boards(), existing));
     return out;
   }
 
@@ -90,7 +107,7 @@ public final class Generator {
       return;
     }
     Path root = Path.of(args.length > 0 ? args[0] : ".");
-    for (Map.Entry<String, String> e : render().entrySet()) {
+    for (Map.Entry<String, String> e : render(root).entrySet()) {
       Path file = root.resolve(e.getKey());
       Files.createDirectories(file.getParent());
       Files.writeString(file, e.getValue());

@@ -64,11 +64,11 @@ public final class Q {
   }
 
   /**
-   * A grouped count that may be empty, completed with one zero sample whose {@code label} is "none",
-   * so the panel shows "none 0" instead of "No data".
+   * A grouped count that may be empty, completed with one zero sample whose {@code label} is "none"
+   * only when it is empty ({@code or on ()}), so the panel shows "none 0" instead of "No data".
    */
   public static String orNone(String expr, String label) {
-    return expr + " or label_replace(vector(0), \"" + label + "\", \"none\", \"\", \"\")";
+    return expr + " or on () label_replace(vector(0), \"" + label + "\", \"none\", \"\", \"\")";
   }
 
   /** A count that may be empty, completed with {@code vector(0)}. */

@@ -21,7 +21,7 @@ class DashboardsTest {
   @Test
   void committedFilesMatchTheGenerator() throws IOException {
     Path root = Repo.root();
-    Map<String, String> rendered = Generator.render();
+    Map<String, String> rendered = Generator.render(root);
     if (Boolean.getBoolean("dashboards.update")) {
       try (Stream<Path> old = Files.list(root.resolve("dashboards"))) {
         for (Path p : old.filter(p -> p.toString().endsWith(".json")).toList()) {
@@ -46,6 +46,15 @@ class DashboardsTest {
           .as("dashboards/*.json the generator does not produce (stale files); " + REGENERATE)
           .allMatch(rendered::containsKey);
     }
+  }
+
+  @Test
+  void docKeepsTheEndToEndSectionVerbatim() {
+    String existing = "# old\n\nstale generated text\n" + DashboardsDoc.PRESERVED_MARKER + "\n## Proven end to end\n\n| a |\n";
+    String doc = DashboardsDoc.render(Generator.boards(), existing);
+    assertThat(doc).startsWith("# Dashboards\n").doesNotContain("stale generated text")
+        .endsWith("\n" + DashboardsDoc.PRESERVED_MARKER + "\n## Proven end to end\n\n| a |\n");
+    assertThat(DashboardsDoc.render(Generator.boards(), "no marker")).isEqualTo(DashboardsDoc.render(Generator.boards()));
   }
 
   @Test

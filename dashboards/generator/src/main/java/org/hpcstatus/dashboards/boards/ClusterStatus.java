@@ -225,7 +225,9 @@ public final class ClusterStatus {
     PanelBuilder p = stateTimeline("Node states");
     for (int i = 0; i < TIMELINE.size(); i++) {
       NodeState s = TIMELINE.get(i);
-      parts.add("(" + sel(NodesCollector.NODE_INFO, s.match()) + " * " + (i + 1) + ")");
+      // a distinct label per part, so "or" keeps a drained node's flag series next to its base state
+      parts.add("label_replace(" + sel(NodesCollector.NODE_INFO, s.match()) + " * " + (i + 1)
+          + ", \"timeline\", \"" + s.text() + "\", \"\", \"\")");
       p.map(String.valueOf(i + 1), s.text(), s.colour());
     }
     return p.desc("Each node's state over time: idle, mixed, allocated, future, drain (any drain flag), unknown, "

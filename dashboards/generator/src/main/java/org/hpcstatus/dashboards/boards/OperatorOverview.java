@@ -238,7 +238,7 @@ public final class OperatorOverview {
         .unit("s").size(6, 8);
     String[][] qs = {{"0.5", "p50"}, {"0.9", "p90"}, {"1", "max"}};
     for (String[] q : qs) {
-      p.query("quantile_over_time(" + q[0] + ", " + sel(metric) + "[$__rate_interval])",
+      p.query(by("cluster, service", "quantile_over_time(" + q[0] + ", " + sel(metric) + "[$__rate_interval])"),
           q[1] + " {{service}}");
     }
     return p;
@@ -261,6 +261,7 @@ public final class OperatorOverview {
             + "query), e.g. tenants by plan or open alerts by severity. Their names come from the config, so "
             + "they are selected by prefix, excluding the catalog's service_sql_query_* metrics.")
         .query("{__name__=~\"service_sql_.+\", __name__!~\"service_sql_query_.+\", cluster=~\"$cluster\"}", "")
-        .unit("short").size(16, 7).noValue("no sql check queries");
+        .unit("short").size(16, 7).noValue("no sql check queries")
+        .mergeTable(List.of("job", "instance"), null);
   }
 }

@@ -98,9 +98,19 @@ final class Panels {
     return panel.path("fieldConfig").path("defaults").path("unit").asText("");
   }
 
-  /** {@code a / b} split at its top-level division (outside parentheses, braces, brackets and strings). */
+  /** {@code a / b} split at its first top-level division (outside parentheses, braces, brackets and strings). */
   static String[] splitDivision(String expr) {
+    int at = topLevel(expr, "/", false);
+    if (at < 0) {
+      throw new IllegalArgumentException("not a ratio a / b: " + expr);
+    }
+    return new String[] {expr.substring(0, at).trim(), expr.substring(at + 1).trim()};
+  }
+
+  /** Index of the first (or last) top-level occurrence of {@code op}, or -1. */
+  static int topLevel(String expr, String op, boolean last) {
     int depth = 0;
+    int found = -1;
     boolean quoted = false;
     for (int i = 0; i < expr.length(); i++) {
       char c = expr.charAt(i);
@@ -110,11 +120,26 @@ final class Panels {
         depth++;
       } else if (!quoted && ")]}".indexOf(c) >= 0) {
         depth--;
-      } else if (!quoted && depth == 0 && c == '/') {
-        return new String[] {expr.substring(0, i).trim(), expr.substring(i + 1).trim()};
+      } else if (!quoted && depth == 0 && expr.startsWith(op, i)) {
+        found = i;
+        if (!last) {
+          return found;
+        }
       }
     }
-    throw new IllegalArgumentException("not a ratio a / b: " + expr);
+    return found;
+  }
+
+  /**
+   * For {@code x or vector(0)} / {@code x or label_replace(vector(0), …)}: x alone (the real data, without
+   * the "No data" fallback); null for other expressions.
+   */
+  static String withoutFallback(String expr) {
+    int at = topLevel(expr, " or ", true);
+    if (at < 0 || !expr.substring(at + 4).trim().matches("(?s)((on|ignoring)\\s*\\([^)]*\\)\\s*)?(label_replace\\()?\\(?\\s*vector\\(0\\).*")) {
+      return null;
+    }
+    return expr.substring(0, at).trim();
   }
 
   static final Pattern CROSS = Pattern.compile("(?i)cross-cluster|all clusters|across clusters");
@@ -142,12 +167,13 @@ final class Panels {
   }
 
   /** What the panel check found, per target. */
-  record Report(List<String> proven, Map<String, String> provenAtEvent, List<String> nanOnly, List<String> failures) {
+  record Report(List<String> proven, Map<String, String> provenAtEvent, List<String> fallbackOnly,
+      List<String> failures) {
     void print(PrintStream out) {
       out.printf("e2e panels: %d expressions non-empty at steady state, %d only at an event, %d failed%n", proven.size(),
           provenAtEvent.size(), failures.size());
       provenAtEvent.forEach((k, v) -> out.println("e2e panels: needs an event: " + k + " <- " + v));
-      nanOnly.forEach(k -> out.println("e2e panels: series but only NaN values: " + k));
+      fallbackOnly.forEach(k -> out.println("e2e panels: only its 'or vector(0)' fallback (0 / none): " + k));
       failures.forEach(k -> out.println("e2e panels: FAILED: " + k));
       proven.forEach(k -> out.println("e2e panels: ok: " + k));
     }
@@ -165,7 +191,7 @@ final class Panels {
   static Report check(PromApi prom, List<Target> targets, List<EndToEndIT.Event> events, double steady) throws Exception {
     List<String> proven = new ArrayList<>();
     Map<String, String> atEvent = new LinkedHashMap<>();
-    List<String> nanOnly = new ArrayList<>();
+    List<String> fallbackOnly = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (Target t : targets) {
       List<Sample> r;
@@ -178,17 +204,18 @@ final class Panels {
       String event = null;
       if (!shows(r)) {
         // panels that show something only while it happens: evaluate during the test's events
-        outer:
+        List<String> seen = new ArrayList<>();
         for (EndToEndIT.Event ev : events) {
           for (double at = ev.from() + 2; at <= ev.to() + 12; at += 2) {
             List<Sample> during = prom.query(t.expr(), at);
             if (shows(during)) {
               r = during;
-              event = ev.name();
-              break outer;
+              seen.add(ev.name());
+              break;
             }
           }
         }
+        event = seen.isEmpty() ? null : String.join(", ", seen);
       }
       String during = " (now and during " + events.stream().map(EndToEndIT.Event::name).toList() + ")";
       if (r.isEmpty()) {
@@ -197,9 +224,25 @@ final class Panels {
       }
       if (!shows(r)) {
         // Grafana draws NaN as nothing: as bad as "No data"
-        nanOnly.add(t.where() + ": " + t.expr());
         failures.add(t.where() + ": " + t.expr() + " -> only NaN values" + during);
         continue;
+      }
+      String real = withoutFallback(t.expr());
+      if (real != null && !shows(prom.query(real, steady))) {
+        List<String> seen = new ArrayList<>();
+        for (EndToEndIT.Event ev : events) {
+          for (double at = ev.from() + 2; at <= ev.to() + 12; at += 2) {
+            if (shows(prom.query(real, at))) {
+              seen.add(ev.name());
+              break;
+            }
+          }
+        }
+        if (seen.isEmpty()) {
+          fallbackOnly.add(t.where() + ": " + real);
+        } else {
+          event = (event == null ? "" : event + "; ") + "its data (not the 0/none fallback) during " + String.join(", ", seen);
+        }
       }
       if (event != null) {
         atEvent.put(t.where(), event);
@@ -207,6 +250,6 @@ final class Panels {
         proven.add(t.where() + " (" + r.size() + " series)");
       }
     }
-    return new Report(proven, atEvent, nanOnly, failures);
+    return new Report(proven, atEvent, fallbackOnly, failures);
   }
 }

@@ -26,10 +26,8 @@ final class Names {
     MASK[8] = -1L;
   }
 
-  private int[] slots = new int[1024]; // id + 1, 0 = empty
-  private long[] w0 = new long[16];
-  private long[] w1 = new long[16];
-  private int[] lens = new int[16];
+  /** Open addressing, 4 longs per slot: first 8 bytes, next 8 bytes, length, id + 1 (0 = empty). */
+  private long[] table = new long[4 * 1024];
   private byte[][] bytes = new byte[16][];
   private String[] strings = new String[16];
   private int size;
@@ -55,39 +53,36 @@ final class Names {
         c &= MASK[len - 8];
       }
     }
-    int mask = slots.length - 1;
+    long[] t = table;
+    int mask = (t.length >> 2) - 1;
     int i = hash(a, c, b, from + 16, to) & mask;
     while (true) {
-      int s = slots[i];
-      if (s == 0) {
-        return add(b, from, to, a, c, i);
+      int k = i << 2;
+      long id1 = t[k + 3];
+      if (id1 == 0) {
+        return add(b, from, to, a, c, k);
       }
-      int id = s - 1;
-      if (w0[id] == a && w1[id] == c && lens[id] == len
-          && (len <= 16 || Arrays.equals(bytes[id], 16, len, b, from + 16, to))) {
-        return id;
+      if (t[k] == a && t[k + 1] == c && t[k + 2] == len
+          && (len <= 16 || Arrays.equals(bytes[(int) id1 - 1], 16, len, b, from + 16, to))) {
+        return (int) id1 - 1;
       }
       i = (i + 1) & mask;
     }
   }
 
-  private int add(byte[] b, int from, int to, long a, long c, int slot) {
+  private int add(byte[] b, int from, int to, long a, long c, int k) {
     int id = size++;
-    if (id == w0.length) {
-      int n = id * 2;
-      w0 = Arrays.copyOf(w0, n);
-      w1 = Arrays.copyOf(w1, n);
-      lens = Arrays.copyOf(lens, n);
-      bytes = Arrays.copyOf(bytes, n);
-      strings = Arrays.copyOf(strings, n);
+    if (id == bytes.length) {
+      bytes = Arrays.copyOf(bytes, id * 2);
+      strings = Arrays.copyOf(strings, id * 2);
     }
-    w0[id] = a;
-    w1[id] = c;
-    lens[id] = to - from;
     bytes[id] = Arrays.copyOfRange(b, from, to);
     strings[id] = new String(b, from, to - from, StandardCharsets.UTF_8);
-    slots[slot] = id + 1;
-    if (size * 2 > slots.length) {
+    table[k] = a;
+    table[k + 1] = c;
+    table[k + 2] = to - from;
+    table[k + 3] = id + 1;
+    if (size * 2 > table.length >> 2) {
       rehash();
     }
     return id;
@@ -103,17 +98,16 @@ final class Names {
   }
 
   private void rehash() {
-    int[] old = slots;
-    slots = new int[old.length * 2];
-    int mask = slots.length - 1;
-    for (int s : old) {
-      if (s != 0) {
-        int id = s - 1;
-        int i = hash(w0[id], w1[id], bytes[id], 16, lens[id]) & mask;
-        while (slots[i] != 0) {
+    long[] old = table;
+    table = new long[old.length * 2];
+    int mask = (table.length >> 2) - 1;
+    for (int k = 0; k < old.length; k += 4) {
+      if (old[k + 3] != 0) {
+        int i = hash(old[k], old[k + 1], bytes[(int) old[k + 3] - 1], 16, (int) old[k + 2]) & mask;
+        while (table[(i << 2) + 3] != 0) {
           i = (i + 1) & mask;
         }
-        slots[i] = s;
+        System.arraycopy(old, k, table, i << 2, 4);
       }
     }
   }

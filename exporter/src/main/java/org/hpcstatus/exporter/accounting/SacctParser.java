@@ -21,7 +21,7 @@ import org.hpcstatus.exporter.slurm.common.SlurmValues;
  * <p>Hot path (millions of lines per backfill month, straight from sacct's stdout): one pass over the bytes
  * finds line ends and separators 8 bytes at a time (SWAR: a {@code long} per step, zero-byte trick on
  * {@code x ^ '|'} and {@code x ^ '\n'}); names become dense int ids ({@link Names}); the common timestamp is
- * parsed by hand with a per-column cache of the date's day number; nothing is allocated per row — the
+ * parsed by hand with a small cache of dates' day numbers; nothing is allocated per row — the
  * {@link Row} handed to a {@link RowSink} is reused. {@link JobRecord}s are built only for the callers that
  * want them.
  */
@@ -117,6 +117,7 @@ public final class SacctParser {
   }
 
   private final int[] cuts = new int[FIELDS + 1];
+  private final long[] gpusOut = new long[1];
   private final Names names = new Names();
   private final Row row = new Row();
   private final int unknownId;
@@ -124,10 +125,10 @@ public final class SacctParser {
   private final int emptyId;
   /** Per {@link Names} id of a State value: 0 = not looked at yet, 1 = not a terminal state, 2 + ordinal. */
   private byte[] stateById = new byte[64];
-  // per timestamp column (submit, start, end): the last date seen and its day number
-  private final long[] lastDate8 = new long[3];
-  private final int[] lastDate2 = new int[3];
-  private final long[] lastDays = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+  // dates (first 10 bytes of a timestamp) → day number
+  private final long[] dateKeys = new long[128];
+  private final int[] dateKeys2 = new int[128];
+  private final long[] dateDays = new long[128];
 
   public SacctParser() {
     unknownId = names.id(Arrays.copyOf("unknown".getBytes(StandardCharsets.US_ASCII), 7 + SLACK), 0, 7);
@@ -301,7 +302,7 @@ public final class SacctParser {
       c.notFinished++;
       return;
     }
-    long end = time(b, F_END, 2);
+    long end = time(b, F_END);
     if (end < 0) {
       c.errors.add("finished job without End", text(b, from, to));
       return;
@@ -313,12 +314,12 @@ public final class SacctParser {
       return;
     }
     Row r = row;
-    r.submit = time(b, F_SUBMIT, 0);
-    r.start = time(b, F_START, 1);
+    r.submit = time(b, F_SUBMIT);
+    r.start = time(b, F_START);
     int tFrom = cuts[F_TRES] + 1;
     int tTo = cuts[F_TRES + 1];
-    r.gpus = SacctValues.gpus(b, tFrom, tTo);
-    long mem = SacctValues.allocatedMemory(b, tFrom, tTo);
+    long mem = SacctValues.gpusAndMemory(b, tFrom, tTo, gpusOut);
+    r.gpus = gpusOut[0];
     if (mem < 0) {
       mem = SacctValues.requestedMemory(text(b, cuts[F_REQMEM] + 1, cuts[F_REQMEM + 1]), cpus,
           SacctValues.digits(b, cuts[F_NNODES] + 1, cuts[F_NNODES + 1]));
@@ -363,29 +364,30 @@ public final class SacctParser {
     return h < 0 || h > 9 || l < 0 || l > 9 ? -1 : h * 10 + l;
   }
 
-  /** Field {@code f} as epoch seconds, or -1; {@code col} selects the date cache (submit, start, end). */
-  private long time(byte[] b, int f, int col) {
+  /** Field {@code f} as epoch seconds, or -1. */
+  private long time(byte[] b, int f) {
     int from = cuts[f] + 1;
     int to = cuts[f + 1];
-    if (to - from == 19) {
+    if (to - from == 19 && b[from + 10] == 'T' && b[from + 13] == ':' && b[from + 16] == ':') {
+      // a month of output has a few dozen distinct dates: their day numbers sit in a small direct-mapped cache
       long d8 = (long) Names.LONGS.get(b, from);
       int d2 = (b[from + 8] & 0xff) | (b[from + 9] & 0xff) << 8;
-      // consecutive timestamps of a column mostly share the date: reuse its day number
-      if (d8 == lastDate8[col] && d2 == lastDate2[col] && lastDays[col] != Long.MIN_VALUE && b[from + 10] == 'T'
-          && b[from + 13] == ':' && b[from + 16] == ':') {
-        int h = two(b, from + 11);
-        int mi = two(b, from + 14);
-        int se = two(b, from + 17);
-        if (h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59) {
-          return lastDays[col] * 86400 + h * 3600 + mi * 60 + se;
+      long h = (d8 ^ d2) * 0x9E3779B97F4A7C15L;
+      int slot = (int) (h >>> 57); // 0..127
+      int hh = two(b, from + 11);
+      int mi = two(b, from + 14);
+      int se = two(b, from + 17);
+      if (hh >= 0 && hh <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59) {
+        if (dateKeys[slot] == d8 && dateKeys2[slot] == d2 + 1) {
+          return dateDays[slot] * 86400 + hh * 3600 + mi * 60 + se;
         }
-      }
-      long t = SacctValues.fastTimestamp(b, from, to);
-      if (t != Long.MIN_VALUE) {
-        lastDate8[col] = d8;
-        lastDate2[col] = d2;
-        lastDays[col] = Math.floorDiv(t, 86400L);
-        return t;
+        long t = SacctValues.fastTimestamp(b, from, to);
+        if (t != Long.MIN_VALUE) {
+          dateKeys[slot] = d8;
+          dateKeys2[slot] = d2 + 1; // never 0, so an empty slot cannot match
+          dateDays[slot] = Math.floorDiv(t, 86400L);
+          return t;
+        }
       }
     }
     Long slow = SlurmValues.timestamp(text(b, from, to));

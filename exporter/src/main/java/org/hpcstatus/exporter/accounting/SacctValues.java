@@ -46,10 +46,18 @@ final class SacctValues {
     long h = digits(s, from + 11, from + 13);
     long mi = digits(s, from + 14, from + 16);
     long se = digits(s, from + 17, from + 19);
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) {
-      return Long.MIN_VALUE;
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59
+        || se < 0 || se > 59) {
+      return Long.MIN_VALUE; // e.g. 2026-02-30 is not a date: the slow path says so
     }
     return daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+  }
+
+  private static long monthDays(long y, long m) {
+    if (m == 2) {
+      return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28;
+    }
+    return m == 4 || m == 6 || m == 9 || m == 11 ? 30 : 31;
   }
 
   /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
@@ -115,9 +123,38 @@ final class SacctValues {
   /** {@code mem=} of AllocTRES in bytes, or -1 if absent. */
   static long allocatedMemory(byte[] b, int from, int to) {
     int i = item(b, from, to, MEM, from);
-    if (i < 0) {
-      return -1;
+    return i < 0 ? -1 : memoryAt(b, i, to);
+  }
+
+  private static boolean startsWith(byte[] b, int i, int to, byte[] key) {
+    return i + key.length <= to && Arrays.equals(b, i, i + key.length, key, 0, key.length);
+  }
+
+  /**
+   * {@link #gpus} and {@link #allocatedMemory} of AllocTRES {@code [from, to)} with one pass over its items
+   * (the GPU rule only runs when there is a {@code gres/gpu} item at all): returns the memory, or -1, and puts
+   * the GPU count into {@code gpusOut[0]}.
+   */
+  static long gpusAndMemory(byte[] b, int from, int to, long[] gpusOut) {
+    int gpu = -1;
+    int mem = -1;
+    for (int i = from; i < to && (gpu < 0 || mem < 0); i++) { // i: the start of an item
+      byte x = b[i];
+      if (x == 'g' && gpu < 0 && startsWith(b, i, to, GPU)) {
+        gpu = i;
+      } else if (x == 'm' && mem < 0 && startsWith(b, i, to, MEM)) {
+        mem = i;
+      }
+      while (i < to && b[i] != ',') {
+        i++;
+      }
     }
+    gpusOut[0] = gpu < 0 ? 0 : gpus(b, from, to);
+    return mem < 0 ? -1 : memoryAt(b, mem, to);
+  }
+
+  /** The memory of the {@code mem=} item starting at {@code i}, in bytes, or -1. */
+  private static long memoryAt(byte[] b, int i, int to) {
     int v = i + MEM.length;
     int end = v;
     while (end < to && b[end] != ',') {
@@ -135,7 +172,7 @@ final class SacctValues {
           case 'P', 'p' -> 1L << 50;
           default -> b[last] >= '0' && b[last] <= '9' || b[last] == 'M' || b[last] == 'm' ? 1L << 20 : -1;
         };
-        if (mult > 0) {
+        if (mult > 0 && n <= (1L << 53) / mult) { // larger: SlurmValues' double arithmetic decides, as elsewhere
           return n * mult;
         }
       }

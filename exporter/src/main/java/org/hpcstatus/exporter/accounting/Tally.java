@@ -24,11 +24,12 @@ final class Tally {
   private final LongSlots days = new LongSlots();
   private long[] daily = new long[256 * 4];
 
-  // consecutive rows mostly repeat these
-  private long lastPair = Long.MIN_VALUE;
-  private int lastPairSlot;
-  private long lastDayKey = Long.MIN_VALUE;
-  private int lastDaySlot;
+  // per name id (user or partition): the slot used last, so most rows need no hash lookup at all
+  private int[] userAccount = new int[0]; // account id + 1
+  private int[] userPairSlot = new int[0];
+  private long[] userDay = new long[0]; // day + 1
+  private int[] userDaySlot = new int[0];
+  private int[] partitionSlot = new int[0]; // slot + 1
 
   /** Adds one job; names are {@link Names} ids. */
   void add(int user, int account, int partition, JobState state, long submit, long start, long end, long elapsed,
@@ -37,17 +38,23 @@ final class Tally {
     long cpu = cpus * elapsed;
     long gpu = gpus * elapsed;
 
-    long pk = ((long) user << 32) | (account & 0xFFFF_FFFFL);
-    int p = pk == lastPair ? lastPairSlot : pairSlot(pk);
+    if (user >= userAccount.length || partition >= partitionSlot.length) {
+      grow(Math.max(user, partition) + 1);
+    }
+    int p = userAccount[user] == account + 1 ? userPairSlot[user] : pairSlot(user, account);
     int u = p * (STATES + 3);
     usage[u + s]++;
     usage[u + STATES] += cpu;
     usage[u + STATES + 1] += gpu;
     usage[u + STATES + 2] += (memoryBytes / 1024) * elapsed;
 
-    int q = partitions.slot(partition);
-    if ((q + 1) * (STATES + BUCKETS + 1) > parts.length) {
-      parts = Arrays.copyOf(parts, parts.length * 2);
+    int q = partitionSlot[partition] - 1;
+    if (q < 0) {
+      q = partitions.slot(partition);
+      partitionSlot[partition] = q + 1;
+      if ((q + 1) * (STATES + BUCKETS + 1) > parts.length) {
+        parts = Arrays.copyOf(parts, parts.length * 2);
+      }
     }
     int b = q * (STATES + BUCKETS + 1);
     parts[b + s]++;
@@ -57,8 +64,8 @@ final class Tally {
       parts[b + STATES + BUCKETS] += w;
     }
 
-    long dk = (Math.floorDiv(end, 86400L) << 32) | (user & 0xFFFF_FFFFL);
-    int d = dk == lastDayKey ? lastDaySlot : daySlot(dk);
+    long day = Math.floorDiv(end, 86400L);
+    int d = userDay[user] == day + 1 ? userDaySlot[user] : daySlot(user, day);
     int x = d * 4;
     daily[x + Totals.D_JOBS]++;
     if (state.failure) {
@@ -68,23 +75,32 @@ final class Tally {
     daily[x + Totals.D_GPU] += gpu;
   }
 
-  private int pairSlot(long pk) {
-    int p = pairs.slot(pk);
+  private void grow(int n) {
+    int m = Math.max(n, userAccount.length * 2);
+    userAccount = Arrays.copyOf(userAccount, m);
+    userPairSlot = Arrays.copyOf(userPairSlot, m);
+    userDay = Arrays.copyOf(userDay, m);
+    userDaySlot = Arrays.copyOf(userDaySlot, m);
+    partitionSlot = Arrays.copyOf(partitionSlot, m);
+  }
+
+  private int pairSlot(int user, int account) {
+    int p = pairs.slot(((long) user << 32) | (account & 0xFFFF_FFFFL));
     if ((p + 1) * (STATES + 3) > usage.length) {
       usage = Arrays.copyOf(usage, usage.length * 2);
     }
-    lastPair = pk;
-    lastPairSlot = p;
+    userAccount[user] = account + 1;
+    userPairSlot[user] = p;
     return p;
   }
 
-  private int daySlot(long dk) {
-    int d = days.slot(dk);
+  private int daySlot(int user, long day) {
+    int d = days.slot((day << 32) | (user & 0xFFFF_FFFFL));
     if ((d + 1) * 4 > daily.length) {
       daily = Arrays.copyOf(daily, daily.length * 2);
     }
-    lastDayKey = dk;
-    lastDaySlot = d;
+    userDay[user] = day + 1;
+    userDaySlot[user] = d;
     return d;
   }
 

@@ -31,6 +31,8 @@ public final class AccountingBench {
   public static void main(String[] args) throws Exception {
     if (args[0].equals("generate")) {
       generate(Path.of(args[1]), Integer.parseInt(args[2]));
+    } else if (args[0].equals("once")) {
+      once(Path.of(args[1]));
     } else {
       run(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 7);
     }
@@ -65,6 +67,44 @@ public final class AccountingBench {
             + r.nextInt(1000) + "\n");
         id++;
       }
+    }
+  }
+
+  /**
+   * The whole-process measurement: a fresh JVM counts the file once through the production path (parser,
+   * dedupe, tally, totals) into an empty state, prints a summary and exits — what {@code time} compares with
+   * one {@code mawk} run.
+   */
+  static void once(Path file) throws Exception {
+    // not Files.createTempDirectory: its SecureRandom costs start-up time that is not the exporter's
+    Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+        "acct-once-" + ProcessHandle.current().pid()));
+    try (StateStore store = StateStore.open(tmp, "once");
+         InputStream in = Files.newInputStream(file)) {
+      AccountingEngine engine = new AccountingEngine(store, SacctSource.text((a, b) -> ""), AccountingConfig.defaults(),
+          Clock.systemUTC(), new RateLimiter(Duration.ZERO, Clock.systemUTC(), ms -> { }));
+      var threads = ManagementFactory.getThreadMXBean();
+      long c0 = threads.getCurrentThreadCpuTime();
+      long t0 = System.nanoTime();
+      AccountingEngine.StepResult r = engine.apply(AccountingEngine.Kind.BACKFILL, 0, 0, in);
+      double parseWall = (System.nanoTime() - t0) / 1e9;
+      double parseCpu = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
+      long cpu = 0;
+      for (var u : engine.state().totals.users.values()) {
+        for (var a : u.values()) {
+          cpu += a.cpuSeconds;
+        }
+      }
+      long peak = 0;
+      for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (p.getType() == MemoryType.HEAP) {
+          peak += p.getPeakUsage().getUsed();
+        }
+      }
+      System.out.printf(Locale.ROOT, "once: %d rows, %d jobs counted, %d users, %d cpu-seconds, peak heap %d MiB; "
+          + "JVM up %.3f s before the parse; parse %.3f s wall, %.3f s CPU%n", r.rows(), r.counted(),
+          engine.state().totals.users.size(), cpu, peak >> 20,
+          ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0 - parseWall, parseWall, parseCpu);
     }
   }
 

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.hpcstatus.exporter.core.Parsed;
-import org.hpcstatus.exporter.slurm.common.SlurmValues;
 
 /**
  * Pure parser of {@code sacct -n -P --format=}{@link #FORMAT}. Allocation lines become rows; step lines
@@ -125,10 +124,7 @@ public final class SacctParser {
   private final int emptyId;
   /** Per {@link Names} id of a State value: 0 = not looked at yet, 1 = not a terminal state, 2 + ordinal. */
   private byte[] stateById = new byte[64];
-  // dates (first 10 bytes of a timestamp) → day number
-  private final long[] dateKeys = new long[128];
-  private final int[] dateKeys2 = new int[128];
-  private final long[] dateDays = new long[128];
+  private final Timestamps dates = new Timestamps();
 
   public SacctParser() {
     unknownId = names.id(Arrays.copyOf("unknown".getBytes(StandardCharsets.US_ASCII), 7 + SLACK), 0, 7);
@@ -357,41 +353,9 @@ public final class SacctParser {
     return new String(b, from, Math.max(0, to - from), StandardCharsets.UTF_8);
   }
 
-  /** Two decimal digits at {@code i}, or -1. */
-  private static int two(byte[] b, int i) {
-    int h = b[i] - '0';
-    int l = b[i + 1] - '0';
-    return h < 0 || h > 9 || l < 0 || l > 9 ? -1 : h * 10 + l;
-  }
-
   /** Field {@code f} as epoch seconds, or -1. */
   private long time(byte[] b, int f) {
-    int from = cuts[f] + 1;
-    int to = cuts[f + 1];
-    if (to - from == 19 && b[from + 10] == 'T' && b[from + 13] == ':' && b[from + 16] == ':') {
-      // a month of output has a few dozen distinct dates: their day numbers sit in a small direct-mapped cache
-      long d8 = (long) Names.LONGS.get(b, from);
-      int d2 = (b[from + 8] & 0xff) | (b[from + 9] & 0xff) << 8;
-      long h = (d8 ^ d2) * 0x9E3779B97F4A7C15L;
-      int slot = (int) (h >>> 57); // 0..127
-      int hh = two(b, from + 11);
-      int mi = two(b, from + 14);
-      int se = two(b, from + 17);
-      if (hh >= 0 && hh <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59) {
-        if (dateKeys[slot] == d8 && dateKeys2[slot] == d2 + 1) {
-          return dateDays[slot] * 86400 + hh * 3600 + mi * 60 + se;
-        }
-        long t = SacctValues.fastTimestamp(b, from, to);
-        if (t != Long.MIN_VALUE) {
-          dateKeys[slot] = d8;
-          dateKeys2[slot] = d2 + 1; // never 0, so an empty slot cannot match
-          dateDays[slot] = Math.floorDiv(t, 86400L);
-          return t;
-        }
-      }
-    }
-    Long slow = SlurmValues.timestamp(text(b, from, to));
-    return slow == null ? -1 : slow;
+    return dates.epochSeconds(b, cuts[f] + 1, cuts[f + 1]);
   }
 
   /** {@code YYYY-MM-DDTHH:MM:SS} (UTC) to epoch seconds, or {@code Long.MIN_VALUE} (see {@link SacctValues}). */

@@ -199,8 +199,10 @@ public final class SacctParser {
           nl &= keep;
         }
         while (m != 0) {
-          long bit = m & -m;
-          int at = pos + (Long.numberOfTrailingZeros(m) >>> 3);
+          long bit = m & -m; // the high bit of the first matching byte k, i.e. 1 << (8k + 7)
+          // k without numberOfTrailingZeros (not an intrinsic in C1, which the launcher uses): the multiply
+          // shifts the byte sequence 7, 6 … 0 up by k bytes, so its top byte is k
+          int at = pos + (int) (((bit >>> 7) * 0x0001020304050607L) >>> 56);
           m ^= bit;
           if ((nl & bit) == 0) {
             if (pipes < FIELDS && ++pipes < FIELDS) {

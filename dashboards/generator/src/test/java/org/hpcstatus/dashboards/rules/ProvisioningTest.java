@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.hpcstatus.exporter.config.Config;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.Config;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package org.hpcstatus.dashboards.boards;
 
+import static org.hpcstatus.dashboards.Q.exporterUp;
 import static org.hpcstatus.dashboards.Q.increase;
 import static org.hpcstatus.dashboards.Q.orNone;
 import static org.hpcstatus.dashboards.Q.orZero;
@@ -20,7 +21,13 @@ import org.hpcstatus.exporter.accounting.AccountingMetrics;
 import org.hpcstatus.exporter.core.MetricDef;
 import org.hpcstatus.exporter.core.Poller;
 import org.hpcstatus.exporter.health.HealthMetrics;
-import org.hpcstatus.exporter.health.kinds.KindMetrics;
+import org.hpcstatus.exporter.health.kinds.FilesystemCheck;
+import org.hpcstatus.exporter.health.kinds.InfluxDbCheck;
+import org.hpcstatus.exporter.health.kinds.MqttCheck;
+import org.hpcstatus.exporter.health.kinds.PostgresCheck;
+import org.hpcstatus.exporter.health.kinds.RabbitMqCheck;
+import org.hpcstatus.exporter.health.kinds.RedisCheck;
+import org.hpcstatus.exporter.health.kinds.SqlCheck;
 import org.hpcstatus.exporter.slurm.controller.ControllerCollector;
 
 /** The on-call "control view": is anything wrong anywhere (services, Slurm controller, exporter)? */
@@ -44,9 +51,9 @@ public final class OperatorOverview {
         .row("Capacity", "How close the platform services are to their limits.", postgresConnections(),
             databaseSizes(), redisMemory(), mqttClients(), rabbitDepth(), filesystemBytes(), filesystemInodes())
         .row("Throughput and write latency", "Messages per second and write round trips, as percentiles over time.",
-            mqttMessages(), rabbitReadyUnacked(), roundTrip("InfluxDB write round trip", KindMetrics.INFLUX_ROUND_TRIP,
+            mqttMessages(), rabbitReadyUnacked(), roundTrip("InfluxDB write round trip", InfluxDbCheck.ROUND_TRIP,
                 "Write one point to round_trip_database (1.x) or round_trip_bucket (2.x) and read it back"),
-            roundTrip("MQTT publish round trip", KindMetrics.MQTT_ROUND_TRIP,
+            roundTrip("MQTT publish round trip", MqttCheck.ROUND_TRIP,
                 "QoS 1 publish to round_trip_topic until the check's own subscription receives it"))
         .row("Platform (sql checks)", "Site-defined aggregates from the `sql` checks' queries.", sqlQueries(),
             sqlGauges());
@@ -73,17 +80,17 @@ public final class OperatorOverview {
         .query(withReason + " or on (" + svc + ") " + up + " or on (" + svc + ") " + seen,
             "{{service}} {{reason}}")
         .unit("none").size(24, 5)
-        .map("1", "UP", "green").map("0", "DOWN", "red").map("-1", "NO DATA", "#808080")
-        .mapNull("NO DATA", "#808080").noValue("no services configured")
-        .thresholds("red", 1, "green").colorByThresholds()
+        .binary("UP", "DOWN", "NO DATA").map("-1", "NO DATA", "#808080").noValue("no services configured")
+        .colorByThresholds()
         .option("colorMode", "background").option("textMode", "value_and_name");
   }
 
   static PanelBuilder servicesDown() {
     return stat("Services down")
         .desc("Service checks whose service_up is 0 right now.")
-        .query(orZero("count(" + sel(HealthMetrics.UP) + " == 0)"), "down")
-        .unit("short").size(4, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
+        .query(orZero("count(" + sel(HealthMetrics.UP) + " == 0)", sel(HealthMetrics.UP)), "down")
+        .noValue("no services configured")
+        .unit("short").size(5, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
   }
 
   static PanelBuilder controllerUp() {
@@ -91,19 +98,18 @@ public final class OperatorOverview {
         .desc("slurmctld answering `scontrol ping`, per role (primary, backup). Grey: the controller collector "
             + "has no result (see Collectors failing).")
         .query(by("cluster, role", sel(ControllerCollector.UP)), "{{cluster}} {{role}}")
-        .unit("none").size(6, 4).map("1", "UP", "green").map("0", "DOWN", "red").mapNull("NO DATA", "#808080")
-        .noValue("NO DATA").thresholds("red", 1, "green").colorByThresholds()
+        .unit("none").size(9, 4).binary("UP", "DOWN", "NO DATA").noValue("NO DATA").colorByThresholds()
         .option("colorMode", "background").option("textMode", "value_and_name");
   }
 
   static PanelBuilder collectorsFailing() {
-    String collectors = orZero("count(" + sel(Poller.SUCCESS) + " == 0)");
+    String collectors = orZero("count(" + sel(Poller.SUCCESS) + " == 0)", sel(Poller.SUCCESS));
     String accounting = orZero("count(" + sel(AccountingMetrics.SUCCESS) + " == 0)");
     return stat("Collectors failing")
         .desc("Slurm collectors whose last run failed (their metrics are absent) plus a failing accounting "
             + "step. Details on the exporter health dashboard.")
-        .query("(" + collectors + ") + (" + accounting + ")", "failing")
-        .unit("short").size(4, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
+        .query("(" + collectors + ") + (" + accounting + ")", "failing").noValue("NO DATA")
+        .unit("short").size(5, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
   }
 
   static PanelBuilder accountingLag() {
@@ -139,8 +145,7 @@ public final class OperatorOverview {
         .desc("Every check's raw result over time (service_check_success: before failure_threshold), so short "
             + "failures that did not turn the service DOWN are visible too.")
         .query(by("cluster, service", sel(HealthMetrics.SUCCESS)), "{{service}}")
-        .unit("none").size(12, 8).map("1", "ok", "green").map("0", "failed", "red").mapNull("no data", "#808080")
-        .thresholds("red", 1, "green");
+        .unit("none").size(12, 8).binary("ok", "failed", "no data");
   }
 
   static PanelBuilder checkStatus() {
@@ -158,77 +163,77 @@ public final class OperatorOverview {
 
   static PanelBuilder postgresConnections() {
     String svc = "cluster, service";
-    String used = "sum by (" + svc + ") (" + sel(KindMetrics.PG_CONNECTIONS) + ")";
-    String usable = "(" + by(svc, sel(KindMetrics.PG_MAX_CONNECTIONS)) + " - "
-        + by(svc, sel(KindMetrics.PG_RESERVED_CONNECTIONS)) + ")";
+    String used = "sum by (" + svc + ") (" + sel(PostgresCheck.CONNECTIONS) + ")";
+    String usable = "(" + by(svc, sel(PostgresCheck.MAX_CONNECTIONS)) + " - "
+        + by(svc, sel(PostgresCheck.RESERVED_CONNECTIONS)) + ")";
     return gauge("Postgres connections vs max")
         .desc("Client backends (all states) / (max_connections - superuser_reserved_connections) per postgres check.")
         .query(used + " / " + usable, "{{service}}")
-        .unit("percentunit").range(0, 1).size(4, 6).noValue("no postgres check")
+        .unit("percentunit").range(0, 1).size(5, 6).noValue("no postgres check")
         .thresholds("green", 0.8, "orange", 0.9, "red");
   }
 
   static PanelBuilder databaseSizes() {
     return bargauge("Database sizes")
         .desc("pg_database_size() of each configured database.")
-        .query(by("cluster, service, database", sel(KindMetrics.PG_DATABASE_SIZE)), "{{service}}/{{database}}")
-        .unit("bytes").size(5, 6).noValue("no postgres check");
+        .query(by("cluster, service, database", sel(PostgresCheck.DATABASE_SIZE_BYTES)), "{{service}}/{{database}}")
+        .unit("bytes").size(6, 6).noValue("no postgres check");
   }
 
   static PanelBuilder redisMemory() {
     return bargauge("Redis memory used")
         .desc("INFO memory used_memory per redis check (maxmemory 0 means no limit; see the service's config).")
-        .query(by("cluster, service", sel(KindMetrics.REDIS_MEMORY_USED)), "{{service}}")
-        .unit("bytes").size(4, 6).noValue("no redis check");
+        .query(by("cluster, service", sel(RedisCheck.MEMORY_USED)), "{{service}}")
+        .unit("bytes").size(5, 6).noValue("no redis check");
   }
 
   static PanelBuilder mqttClients() {
     return stat("MQTT clients")
         .desc("$SYS/broker/clients/connected per broker, as last published by the broker.")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.MQTT_CLIENTS) + ")", "service"), "{{service}}")
-        .unit("short").size(3, 6);
+        .query(orNone("sum by (service) (" + sel(MqttCheck.CLIENTS) + ")", "service", exporterUp()), "{{service}}")
+        .unit("short").size(4, 6);
   }
 
   static PanelBuilder rabbitDepth() {
-    String depth = "sum by (service) (" + sel(KindMetrics.RABBIT_READY) + " + " + sel(KindMetrics.RABBIT_UNACKED) + ")";
+    String depth = "sum by (service) (" + sel(RabbitMqCheck.READY) + " + " + sel(RabbitMqCheck.UNACKED) + ")";
     return stat("RabbitMQ queue depth")
         .desc("Messages ready + unacknowledged over all queues (/api/overview queue_totals); \"none\" when no "
             + "rabbitmq check reports.")
-        .query(orNone(depth, "service"), "{{service}}")
-        .unit("short").size(3, 6).thresholds("green", 1000, "orange", 10000, "red");
+        .query(orNone(depth, "service", exporterUp()), "{{service}}")
+        .unit("short").size(4, 6).thresholds("green", 1000, "orange", 10000, "red");
   }
 
   private static PanelBuilder fsRatio(String title, String desc, MetricDef free, MetricDef size) {
     String svc = "cluster, service";
     String ratio = "1 - " + by(svc, sel(free)) + " / (" + by(svc, sel(size)) + " > 0)";
-    return bargauge(title).desc(desc).query(ratio, "{{service}}").unit("percentunit").range(0, 1).size(5, 6)
+    return bargauge(title).desc(desc).query(ratio, "{{service}}").unit("percentunit").range(0, 1).size(12, 6)
         .noValue("no filesystem check").thresholds("green", 0.8, "orange", 0.9, "red");
   }
 
   static PanelBuilder filesystemBytes() {
     return fsRatio("Filesystem space used", "1 - available / size (bytes available to unprivileged users).",
-        KindMetrics.FS_AVAIL, KindMetrics.FS_SIZE);
+        FilesystemCheck.AVAIL, FilesystemCheck.SIZE);
   }
 
   static PanelBuilder filesystemInodes() {
     return fsRatio("Filesystem inodes used",
         "1 - free inodes / total inodes; filesystems without a fixed inode table (total 0) are left out.",
-        KindMetrics.FS_FILES_FREE, KindMetrics.FS_FILES).size(24, 4);
+        FilesystemCheck.FILES_FREE, FilesystemCheck.FILES);
   }
 
   static PanelBuilder mqttMessages() {
     return timeseries("MQTT messages per second")
         .desc("Messages the broker received and sent per second ($SYS/broker/messages/received, …/sent).")
-        .query("sum by (service) (" + rate(sel(KindMetrics.MQTT_RECEIVED)) + ")", "received {{service}}")
-        .query("sum by (service) (" + rate(sel(KindMetrics.MQTT_SENT)) + ")", "sent {{service}}")
+        .query("sum by (service) (" + rate(sel(MqttCheck.RECEIVED)) + ")", "received {{service}}")
+        .query("sum by (service) (" + rate(sel(MqttCheck.SENT)) + ")", "sent {{service}}")
         .unit("cps").size(6, 8);
   }
 
   static PanelBuilder rabbitReadyUnacked() {
     return timeseries("RabbitMQ ready / unacknowledged")
         .desc("Messages ready and unacknowledged over all queues; \"none\" when no rabbitmq check reports.")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_READY) + ")", "service"), "ready {{service}}")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_UNACKED) + ")", "service"), "unacked {{service}}")
+        .query(orNone("sum by (service) (" + sel(RabbitMqCheck.READY) + ")", "service", exporterUp()), "ready {{service}}")
+        .query(orNone("sum by (service) (" + sel(RabbitMqCheck.UNACKED) + ")", "service", exporterUp()), "unacked {{service}}")
         .unit("short").size(6, 8);
   }
 
@@ -249,8 +254,8 @@ public final class OperatorOverview {
     return table("SQL queries")
         .desc("Each query of the sql checks: whether it ran (1) or failed (0, its gauges are then absent) and "
             + "how long it took.")
-        .query(by(key, sel(KindMetrics.SQL_QUERY_SUCCESS)), "")
-        .query(by(key, sel(KindMetrics.SQL_QUERY_DURATION)), "")
+        .query(by(key, sel(SqlCheck.QUERY_SUCCESS)), "")
+        .query(by(key, sel(SqlCheck.QUERY_DURATION)), "")
         .unit("short").size(8, 7).noValue("no sql check")
         .column("A", "ran", "none").column("B", "duration", "s").mergeTable(List.of(), null);
   }

@@ -135,13 +135,18 @@ class SchedulerTest {
         }
       }).every(Duration.ofMillis(100)).timeout(Duration.ofMillis(30)).onOutcome(seen::add).build();
       job.start(Duration.ZERO);
-      await(() -> seen.size() >= 3, "three outcomes");
+      // On a loaded machine a worker may start after its 30 ms timeout fired: that attempt is recorded as
+      // TIMED_OUT and its task skipped, and the next tick starts afresh. So wait for a run that really
+      // started, then for two ticks that found it stuck; no ordering of threads can change what follows.
+      await(() -> runs.get() == 1, "the task started");
+      await(() -> seen.stream().filter(o -> o.status() == Scheduler.Status.STILL_RUNNING).count() >= 2,
+          "two ticks while the run is stuck");
       assertThat(seen.get(0).status()).isEqualTo(Scheduler.Status.TIMED_OUT);
-      assertThat(seen.subList(1, 3)).allSatisfy(o -> {
-        assertThat(o.status()).isEqualTo(Scheduler.Status.STILL_RUNNING);
-        assertThat(o.seconds()).isEqualTo(0.03);
-      });
-      assertThat(runs.get()).isEqualTo(1);
+      assertThat(seen).allSatisfy(o -> assertThat(o.status())
+          .isIn(Scheduler.Status.TIMED_OUT, Scheduler.Status.STILL_RUNNING));
+      assertThat(seen).filteredOn(o -> o.status() == Scheduler.Status.STILL_RUNNING)
+          .allSatisfy(o -> assertThat(o.seconds()).isEqualTo(0.03));
+      assertThat(runs.get()).as("a stuck run costs one thread: no second run while it hangs").isEqualTo(1);
       release.countDown();
       await(() -> runs.get() == 2, "a fresh run once the stuck one ended");
     }

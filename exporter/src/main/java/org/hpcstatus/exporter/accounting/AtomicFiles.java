@@ -9,11 +9,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Crash-safe file replacement: write a temp file, fsync it, rename it over the target, fsync the directory. */
-final class AtomicFiles {
+/**
+ * Crash-safe file replacement: write a temp file, fsync it, rename it over the target, fsync the directory.
+ * Shared by the accounting state and the status page's history and outages.
+ */
+public final class AtomicFiles {
   private AtomicFiles() {}
 
-  static void write(Path target, byte[] data) throws IOException {
+  public static void write(Path target, byte[] data) throws IOException {
     write(target, data, null);
   }
 

@@ -13,7 +13,11 @@ final class Quarantine {
   private Quarantine() {}
 
   static void moveAside(Path file, String what, String problem) {
-    Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis() / 1000);
+    String base = file.getFileName() + ".corrupt-" + System.currentTimeMillis() / 1000;
+    Path aside = file.resolveSibling(base);
+    for (int i = 1; Files.exists(aside) && i < 100; i++) {
+      aside = file.resolveSibling(base + "-" + i);
+    }
     try {
       Files.move(file, aside);
       LOG.error("{} {} is corrupt ({}); moved it to {} and started empty", what, file, problem, aside);

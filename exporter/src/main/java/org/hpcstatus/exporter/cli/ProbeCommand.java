@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hpcstatus.exporter.Collectors;
 import org.hpcstatus.exporter.Exporter;
-import org.hpcstatus.exporter.config.Config;
+import org.hpcstatus.exporter.Config;
 import org.hpcstatus.exporter.config.Durations;
 import org.hpcstatus.exporter.core.CommandException;
 import picocli.CommandLine.Command;
@@ -51,14 +51,11 @@ public final class ProbeCommand implements Callable<Integer> {
         }
       }
       out.println("== Collectors (name, enabled, interval, command, result of one run)");
-      Map<String, Boolean> enabled = new java.util.HashMap<>();
-      Collectors.enabled(config).forEach(s -> enabled.put(s.collector().name(), true));
       exporter.poller().runAllOnce();
       Map<String, String> status = exporter.status();
       for (Collectors.Entry e : Collectors.TABLE) {
-        boolean on = enabled.containsKey(e.name());
-        Config.CollectorSettings s = config.collectors().get(e.name());
-        String interval = Durations.format(s != null && s.interval() != null ? s.interval() : e.defaultInterval());
+        boolean on = Collectors.isEnabled(config, e);
+        String interval = Durations.format(Collectors.interval(config, e));
         out.printf("  %-13s %-8s every %-5s %-45s %s%n", e.name(), on ? "enabled" : "disabled", interval,
             e.source(), on ? status.get(e.name()) : "-");
       }

@@ -17,9 +17,15 @@ final class ClusterRenderer {
 
   static void render(StringBuilder b, StatusView v) {
     b.append("<section id=\"clusters\" aria-labelledby=\"h-clusters\"><h2 id=\"h-clusters\">Clusters</h2>");
-    b.append(Html.age(v.clustersAge(), "cluster data"));
+    if (v.notice() != null) {
+      b.append("<p class=\"err\">").append(esc(v.notice())).append("</p>");
+    } else {
+      b.append(Html.age(v.clustersAge(), "cluster data"));
+    }
     if (v.clusters().isEmpty()) {
-      b.append("<p>No Slurm data yet.</p></section>");
+      b.append(v.notice() == null ? "<p>No Slurm data yet.</p>" : "");
+      sources(b, v);
+      b.append("</section>");
       return;
     }
     b.append("<div role=\"tablist\" class=\"tabs\" aria-label=\"Clusters\" hidden>");
@@ -33,7 +39,20 @@ final class ClusterRenderer {
     for (ClusterView c : v.clusters()) {
       panel(b, c, v);
     }
+    sources(b, v);
     b.append("</section>");
+  }
+
+  /** Each collector's last result (the error text when it failed), folded away: for administrators. */
+  private static void sources(StringBuilder b, StatusView v) {
+    if (v.sources().isEmpty()) {
+      return;
+    }
+    long failing = v.sources().values().stream().filter(x -> x.startsWith("FAILED")).count();
+    b.append("<details><summary>Data sources: ").append(v.sources().size()).append(", ").append(failing)
+        .append(" failing</summary><ul>");
+    v.sources().forEach((k, x) -> b.append("<li>").append(esc(k)).append(": ").append(esc(x)).append("</li>"));
+    b.append("</ul></details>");
   }
 
   private static void panel(StringBuilder b, ClusterView cv, StatusView v) {

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code /api/v1/events}: Server-Sent Events, one {@code status} event per publication of the
- * {@link StatusHub} (every second, and at once on a change). Streams run on their own threads, never
- * on the HTTP server's pool, so open pages cannot starve {@code /metrics}; past {@code maxStreams}
- * the answer is 503 with Retry-After.
+ * {@link StatusHub} (every second, and at once on a change). Streams run on their own threads
+ * ({@link #executor()}, registered as the route's executor), never on the HTTP server's pool, so open
+ * pages cannot starve {@code /metrics}; past {@code maxStreams} the answer is 503 with Retry-After.
  *
  * <p>A stream ends by itself after {@code maxDuration} (a {@code retry:} hint is sent first, and
  * EventSource reconnects): the JDK server under client_java cuts every response older than
@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EventStreams implements HttpHandler, AutoCloseable {
   static final int RETRY_MILLIS = 1000;
+  static final int SPARE_THREADS = 4;
 
   private final StatusHub hub;
   private final Semaphore permits;
@@ -40,7 +41,7 @@ public final class EventStreams implements HttpHandler, AutoCloseable {
     this.permits = new Semaphore(maxStreams);
     this.maxDurationNanos = maxDuration.toNanos();
     AtomicInteger n = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(0, maxStreams, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+    this.pool = new ThreadPoolExecutor(0, maxStreams + SPARE_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
       Thread t = new Thread(r, "status-sse-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -52,6 +53,15 @@ public final class EventStreams implements HttpHandler, AutoCloseable {
     return open.get();
   }
 
+  /**
+   * The executor the route must run this handler on (its own threads: a stream holds one for its
+   * life). A few threads above {@code maxStreams} so that refusals (503) are answered, not dropped.
+   */
+  public ExecutorService executor() {
+    return pool;
+  }
+
+  /** Streams on the calling thread (one of {@link #executor()}'s) until the client leaves or the stream's time is up. */
   @Override
   public void handle(HttpExchange ex) throws IOException {
     if (!ex.getRequestMethod().equals("GET")) {
@@ -62,12 +72,7 @@ public final class EventStreams implements HttpHandler, AutoCloseable {
       busy(ex);
       return;
     }
-    try {
-      pool.execute(() -> stream(ex));
-    } catch (RejectedExecutionException e) {
-      permits.release();
-      busy(ex);
-    }
+    stream(ex);
   }
 
   private void busy(HttpExchange ex) throws IOException {

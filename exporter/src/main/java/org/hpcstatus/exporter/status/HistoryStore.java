@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import org.hpcstatus.exporter.accounting.AtomicFiles;
+import org.hpcstatus.exporter.core.AtomicFiles;
 import org.hpcstatus.exporter.status.StatusSnapshot.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -42,12 +42,27 @@ public final class MetricsStatusSource implements StatusSource {
   private final Supplier<? extends Iterable<MetricSnapshot>> scrape;
   private final LongSupplier generation;
   private final FailureDetails failures;
+  private final Supplier<List<String>> order;
+  private Supplier<String> notice = () -> null;
+  private Supplier<Map<String, String>> sources = Map::of;
 
+  /** {@code order}: the configured checks' names, in config order (the grid's order); may be null. */
   public MetricsStatusSource(Supplier<? extends Iterable<MetricSnapshot>> scrape, LongSupplier generation,
-                             FailureDetails failures) {
+                             FailureDetails failures, Supplier<List<String>> order) {
     this.scrape = scrape;
     this.generation = generation;
     this.failures = failures == null ? s -> null : failures;
+    this.order = order == null ? List::of : order;
+  }
+
+  /**
+   * Adds why cluster data is not valid yet ({@code notice}, null when it is: the clusters are then left
+   * out, their label would be wrong) and each collector's last result in words.
+   */
+  public MetricsStatusSource withExporterState(Supplier<String> notice, Supplier<Map<String, String>> sources) {
+    this.notice = notice;
+    this.sources = sources;
+    return this;
   }
 
   @Override
@@ -57,7 +72,15 @@ public final class MetricsStatusSource implements StatusSource {
 
   @Override
   public StatusSnapshot snapshot() {
-    return build(new MetricIndex(scrape.get()), System.currentTimeMillis(), failures);
+    StatusSnapshot s = build(new MetricIndex(scrape.get()), System.currentTimeMillis(), failures);
+    List<String> names = order.get();
+    List<Service> sorted = new ArrayList<>(s.services());
+    sorted.sort(java.util.Comparator.comparingInt(x -> {
+      int i = names.indexOf(x.name());
+      return i < 0 ? Integer.MAX_VALUE : i;
+    }));
+    String why = notice.get();
+    return new StatusSnapshot(s.takenAtMillis(), why == null ? s.clusters() : List.of(), sorted, why, sources.get());
   }
 
   /** Pure: the snapshot these metrics describe at {@code nowMillis}. */

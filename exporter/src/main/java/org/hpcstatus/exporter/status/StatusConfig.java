@@ -2,6 +2,7 @@ package org.hpcstatus.exporter.status;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
+import org.hpcstatus.exporter.config.ConfigException;
 
 /**
  * {@code status:} in the config (docs/status-page.md). Every key has a default; without
@@ -42,20 +43,28 @@ public record StatusConfig(
   /** Values that parse but make no sense; messages name the YAML path (the token is never echoed). */
   public StatusConfig validate() {
     if (outagesTokenSha256 != null && outagesTokenFile != null) {
-      throw new IllegalArgumentException("/status/outages_token_sha256: give either this or outages_token_file");
+      throw new ConfigException("/status/outages_token_sha256", "give either this or outages_token_file");
     }
     if (outagesTokenSha256 != null) {
-      BearerToken.ofHash(outagesTokenSha256, "/status/outages_token_sha256");
+      try {
+        BearerToken.ofHash(outagesTokenSha256, "/status/outages_token_sha256");
+      } catch (IllegalArgumentException e) {
+        String m = e.getMessage();
+        throw new ConfigException("/status/outages_token_sha256", m.substring(m.indexOf(':') + 2));
+      }
+    }
+    if (outagesTokenFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(outagesTokenFile))) {
+      throw new ConfigException("/status/outages_token_file", "cannot read " + outagesTokenFile);
     }
     if (maxStreams < 1 || maxStreams > 10_000) {
-      throw new IllegalArgumentException("/status/max_streams: must be 1 to 10000");
+      throw new ConfigException("/status/max_streams", "must be 1 to 10000");
     }
     if (streamMaxDuration.compareTo(Duration.ofSeconds(5)) < 0 || streamMaxDuration.compareTo(MAX_STREAM) > 0) {
-      throw new IllegalArgumentException("/status/stream_max_duration: must be 5s to " + MAX_STREAM.toSeconds()
+      throw new ConfigException("/status/stream_max_duration", "must be 5s to " + MAX_STREAM.toSeconds()
           + "s (the JDK server cuts responses after sun.net.httpserver.maxRspTime, 600 s)");
     }
     if (maxBodyBytes < 1024 || maxBodyBytes > 1 << 20) {
-      throw new IllegalArgumentException("/status/max_body_bytes: must be 1024 to 1048576");
+      throw new ConfigException("/status/max_body_bytes", "must be 1024 to 1048576");
     }
     return this;
   }

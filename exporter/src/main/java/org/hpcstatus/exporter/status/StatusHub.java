@@ -79,7 +79,15 @@ public final class StatusHub implements AutoCloseable {
     poked = true;
   }
 
+  /** The last publication; before {@link #start()} (one-shot commands, tests) it is brought up to date first. */
   public Published current() {
+    boolean running;
+    synchronized (this) {
+      running = timer != null;
+    }
+    if (!running) {
+      tick();
+    }
     return current;
   }
 

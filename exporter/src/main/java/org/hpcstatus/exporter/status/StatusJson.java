@@ -93,6 +93,9 @@ final class StatusJson {
     outages(out.putArray("upcoming"), v.upcoming(), v.now());
     outages(out.putArray("past"), v.past(), v.now());
     r.put("outages_file_error", v.outagesFileError());
+    r.put("notice", v.notice());
+    ObjectNode src = r.putObject("sources");
+    v.sources().forEach(src::put);
     return r;
   }
 

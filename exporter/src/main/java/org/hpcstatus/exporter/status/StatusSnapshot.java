@@ -8,11 +8,21 @@ import java.util.Map;
  * {@link StatusSource}. Times are epoch seconds (as in the metrics) unless a name says millis; a
  * {@code null} number means "not known" (the metric is absent), never zero.
  */
-public record StatusSnapshot(long takenAtMillis, List<Cluster> clusters, List<Service> services) {
+public record StatusSnapshot(long takenAtMillis, List<Cluster> clusters, List<Service> services, String notice,
+                             Map<String, String> sources) {
 
+  /**
+   * {@code notice}: why the cluster data cannot be shown yet (e.g. the cluster name is not known), or
+   * null; {@code sources}: each data source's last result in words ("jobs: ok", the error otherwise).
+   */
   public StatusSnapshot {
     clusters = List.copyOf(clusters);
     services = List.copyOf(services);
+    sources = sources == null ? Map.of() : new java.util.LinkedHashMap<>(sources);
+  }
+
+  public StatusSnapshot(long takenAtMillis, List<Cluster> clusters, List<Service> services) {
+    this(takenAtMillis, clusters, services, null, null);
   }
 
   /** Measured state of a service check. */

@@ -2,6 +2,7 @@ package org.hpcstatus.exporter.status;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.hpcstatus.exporter.status.StatusSnapshot.State;
 
 /**
@@ -10,7 +11,7 @@ import org.hpcstatus.exporter.status.StatusSnapshot.State;
  */
 public record StatusView(long nowMillis, Level overall, List<ClusterView> clusters, Age clustersAge,
                          List<ServiceView> services, Age servicesAge, List<Outage> active, List<Outage> upcoming,
-                         List<Outage> past, String outagesFileError) {
+                         List<Outage> past, String outagesFileError, String notice, Map<String, String> sources) {
 
   public Instant now() {
     return Instant.ofEpochMilli(nowMillis);

@@ -119,7 +119,7 @@ final class ViewBuilder {
           history.daily(key, 90, nowMillis), mine));
     }
     return new StatusView(nowMillis, overall(clusters, services, active), clusters, clustersAge, services,
-        servicesAge, active, upcoming, past, fileError);
+        servicesAge, active, upcoming, past, fileError, snap.notice(), snap.sources());
   }
 
   /**

@@ -53,7 +53,13 @@ class StatusHttpTest {
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext("/", ex -> {
       if (ex.getRequestURI().getPath().equals(StatusPage.EVENTS_PATH)) {
-        page.events().handle(ex);
+        page.events().executor().execute(() -> {
+          try {
+            page.events().handle(ex);
+          } catch (java.io.IOException e) {
+            ex.close();
+          }
+        });
       } else if (!page.handle(ex)) {
         Routes.error(ex, 404, null, "not found");
       }

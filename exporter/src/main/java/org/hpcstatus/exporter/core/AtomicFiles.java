@@ -1,4 +1,4 @@
-package org.hpcstatus.exporter.accounting;
+package org.hpcstatus.exporter.core;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +21,7 @@ public final class AtomicFiles {
   }
 
   /** As {@link #write(Path, byte[])}; {@code beforeRename} runs after the temp file is durable (crash tests). */
-  static void write(Path target, byte[] data, Runnable beforeRename) throws IOException {
+  public static void write(Path target, byte[] data, Runnable beforeRename) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -43,7 +43,7 @@ public final class AtomicFiles {
     fsyncDir(dir);
   }
 
-  static void fsyncDir(Path dir) {
+  public static void fsyncDir(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException ignored) {

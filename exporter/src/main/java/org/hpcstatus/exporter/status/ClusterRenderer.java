@@ -58,7 +58,7 @@ final class ClusterRenderer {
   private static void panel(StringBuilder b, ClusterView cv, StatusView v) {
     Cluster c = cv.cluster();
     String id = Html.id(c.name());
-    b.append("<div class=\"panel\" role=\"tabpanel\" id=\"panel-").append(id).append("\" aria-labelledby=\"tab-")
+    b.append("<div class=\"panel st-").append(cv.state().label).append("\" role=\"tabpanel\" id=\"panel-").append(id).append("\" aria-labelledby=\"tab-")
         .append(id).append("\" data-cluster=\"").append(esc(c.name())).append("\" data-state=\"")
         .append(cv.state().label).append("\"><h3>Cluster ").append(esc(c.name())).append("</h3>");
     b.append("<dl class=\"kv\"><div><dt>Controller (slurmctld)</dt><dd class=\"st-").append(cv.state().label)

@@ -20,7 +20,7 @@ final class PageRenderer {
       --bad:#c62828;--unk:#6e7781;--maint:#1f5fbf;--okb:#2da44e;--warnb:#d4a72c;--badb:#e5534b;--nb:#c9cfd6}
       @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--mut:#9ba6b2;--card:#161b22;--line:#30363d;\
       --ok:#3fb950;--warn:#d29922;--bad:#f85149;--unk:#8b949e;--maint:#58a6ff;--nb:#30363d}}
-      *{box-sizing:border-box}body{margin:0 auto;max-width:72rem;padding:0 1rem 2rem;background:var(--bg);color:var(--fg);\
+      *{box-sizing:border-box}[hidden]{display:none!important}body{margin:0 auto;max-width:72rem;padding:0 1rem 2rem;background:var(--bg);color:var(--fg);\
       font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
       a{color:var(--maint)}h1{font-size:1.6rem;margin:1rem 0 .2rem}h2{font-size:1.3rem;margin:1.6rem 0 .4rem}\
       h3{font-size:1.05rem;margin:.2rem 0}small,.muted{color:var(--mut)}
@@ -126,8 +126,9 @@ final class PageRenderer {
     b.append("<section class=\"banner lvl-").append(l.label).append("\" id=\"banner\" data-level=\"").append(l.label)
         .append("\" aria-labelledby=\"overall\"><h2 id=\"overall\"><span class=\"ic\" aria-hidden=\"true\">")
         .append(icon).append("</span> ").append(l.text).append("</h2><p>").append(v.services().size())
-        .append(" services: ").append(down).append(" down, ").append(degraded).append(" degraded · ")
-        .append(v.active().size()).append(" incident(s) or maintenance in progress · ")
+        .append(v.services().size() == 1 ? " service: " : " services: ").append(down).append(" down, ").append(degraded).append(" degraded · ")
+        .append(v.active().size()).append(v.active().size() == 1 ? " incident or maintenance" : " incidents or maintenance")
+        .append(" in progress · ")
         .append(Html.time(v.now())).append("</p></section>");
   }
 

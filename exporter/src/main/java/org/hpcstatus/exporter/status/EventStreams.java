@@ -87,6 +87,9 @@ public final class EventStreams implements HttpHandler, AutoCloseable {
       ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
       ex.getResponseHeaders().set("Cache-Control", "no-store");
       ex.getResponseHeaders().set("X-Accel-Buffering", "no");
+      // one stream per connection: when the stream ends the socket closes too (no idle keep-alive socket
+      // per page), and EventSource reconnects on a fresh one
+      ex.getResponseHeaders().set("Connection", "close");
       ex.sendResponseHeaders(200, 0);
       OutputStream out = ex.getResponseBody();
       out.write(("retry: " + RETRY_MILLIS + "\n\n").getBytes(StandardCharsets.UTF_8));

@@ -153,8 +153,9 @@ public final class Accounting implements AutoCloseable {
   }
 
   private void render() {
-    if (engine == null) {
-      // not open yet (cluster name unknown, state dir locked …): show that accounting is not working
+    if (engine == null || engine.isStale()) {
+      // not open yet (cluster name unknown, state dir locked …), or a failed step could not be rolled back to
+      // the last commit yet: show that accounting is not working, never half-counted totals
       snapshots = AccountingMetrics.renderHealthOnly(cluster.get(),
           new AccountingMetrics.Health(lastOk, lastSuccess, false));
       generation.incrementAndGet();

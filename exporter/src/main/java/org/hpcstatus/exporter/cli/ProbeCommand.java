@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.hpcstatus.exporter.Collectors;
 import org.hpcstatus.exporter.Exporter;
 import org.hpcstatus.exporter.Config;
+import org.hpcstatus.exporter.accounting.AccountingDoctor;
 import org.hpcstatus.exporter.config.Durations;
 import org.hpcstatus.exporter.core.CommandException;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Mixin;
 
 /** Checks the environment: Slurm binaries, controller reachability, versions, and each collector once. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-    description = "Check the environment and what each collector would do; exits 1 if Slurm is absent.")
+    description = "Check the environment and what each collector would do; exits 1 if Slurm is absent "
+        + "or accounting is enabled but unusable.")
 public final class ProbeCommand implements Callable<Integer> {
 
   @Mixin
@@ -25,6 +27,7 @@ public final class ProbeCommand implements Callable<Integer> {
     Config config = options.load();
     PrintStream out = System.out;
     boolean slurmOk = true;
+    AccountingDoctor.Report accounting;
     try (Exporter exporter = new Exporter(config)) {
       out.println("hpc-status-exporter " + exporter.self().version());
       out.println("== Slurm binaries");
@@ -70,7 +73,14 @@ public final class ProbeCommand implements Callable<Integer> {
               : "FAILED " + last.reason().label() + ": " + last.message());
         }
       }
+      accounting = AccountingDoctor.examine(config.accounting(), exporter.cluster(), exporter.runner(),
+          java.time.Clock.systemUTC());
+      accounting.print(out);
       out.println("== cluster label: " + exporter.cluster());
+    }
+    if (accounting.unusable()) {
+      System.err.println("probe: accounting is enabled but not usable (see FAIL above)");
+      return 1;
     }
     if (!slurmOk) {
       System.err.println("probe: Slurm is not usable here (scontrol missing or controller not answering)");

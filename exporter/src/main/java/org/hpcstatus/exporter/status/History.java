@@ -23,15 +23,15 @@ public final class History {
   /** Longest gap between two observations still attributed to the earlier state. */
   static final long MAX_GAP_MILLIS = 10_000;
 
-  /** Seconds up / degraded / down in one bucket; {@code index} = start / width. */
-  public record Bucket(long index, long up, long degraded, long down) {
-    public long known() {
+  /** Seconds up / degraded / down in one bucket (millisecond resolution); {@code index} = start / width. */
+  public record Bucket(long index, double up, double degraded, double down) {
+    public double known() {
       return up + degraded + down;
     }
 
     /** Available = up or degraded (it answers, if imperfectly). */
     public double uptime() {
-      return known() == 0 ? Double.NaN : (up + degraded) / (double) known();
+      return known() == 0 ? Double.NaN : (up + degraded) / known();
     }
   }
 
@@ -75,7 +75,7 @@ public final class History {
       for (long i = fromIndex; i <= toIndex; i++) {
         long[] b = ring[(int) Math.floorMod(i, (long) ring.length)];
         if (b != null && b[0] == i) {
-          out.add(new Bucket(i, b[1] / 1000, b[2] / 1000, b[3] / 1000));
+          out.add(new Bucket(i, b[1] / 1000.0, b[2] / 1000.0, b[3] / 1000.0));
         } else {
           out.add(new Bucket(i, 0, 0, 0));
         }
@@ -149,13 +149,13 @@ public final class History {
   public double uptime(String component, long millis, long nowMillis) {
     List<Bucket> bs = millis <= FINE_BUCKETS * FINE_MILLIS ? fine(component, millis, nowMillis)
         : daily(component, (int) Math.min(DAILY_BUCKETS, millis / DAY_MILLIS), nowMillis);
-    long avail = 0;
-    long known = 0;
+    double avail = 0;
+    double known = 0;
     for (Bucket b : bs) {
       avail += b.up() + b.degraded();
       known += b.known();
     }
-    return known == 0 ? Double.NaN : avail / (double) known;
+    return known == 0 ? Double.NaN : avail / known;
   }
 
   /** Forgets components not observed for 90 days (removed checks), so the file stays bounded. */

@@ -71,13 +71,13 @@ final class ServicesRenderer {
    * days that were not fully up). Days without data are grey ("no data"), never green.
    */
   static void bar(StringBuilder b, List<History.Bucket> days, String what) {
-    long known = 0;
-    long avail = 0;
+    double known = 0;
+    double avail = 0;
     for (History.Bucket d : days) {
       known += d.known();
       avail += d.up() + d.degraded();
     }
-    String summary = known == 0 ? "no data yet" : Html.pct(avail / (double) known) + " available";
+    String summary = known == 0 ? "no data yet" : Html.pct(avail / known) + " available";
     b.append("<div class=\"bar90\" role=\"img\" aria-label=\"").append(esc(what)).append(", last ")
         .append(days.size()).append(" days: ").append(summary).append("\">");
     for (History.Bucket d : days) {

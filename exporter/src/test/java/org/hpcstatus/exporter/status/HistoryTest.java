@@ -28,15 +28,15 @@ class HistoryTest {
     t = run(h, "service:a", State.DOWN, t, 300); // 300 s down (the second before the first down observation counts as up)
     h.observe("service:a", State.UP, null, t);
     List<History.Bucket> fine = h.fine("service:a", 30 * 60_000, t);
-    long up = fine.stream().mapToLong(History.Bucket::up).sum();
-    long down = fine.stream().mapToLong(History.Bucket::down).sum();
-    assertThat(up).isEqualTo(601);
-    assertThat(down).isEqualTo(300);
+    double up = fine.stream().mapToDouble(History.Bucket::up).sum();
+    double down = fine.stream().mapToDouble(History.Bucket::down).sum();
+    assertThat(up).isEqualTo(601.0);
+    assertThat(down).isEqualTo(300.0);
     assertThat(h.uptime("service:a", DAY, t)).isEqualTo(601 / 901.0);
     List<History.Bucket> days = h.daily("service:a", 90, t);
     assertThat(days).hasSize(90);
     assertThat(days.get(89).index()).isEqualTo(T0 / DAY);
-    assertThat(days.get(89).down()).isEqualTo(300);
+    assertThat(days.get(89).down()).isEqualTo(300.0);
     assertThat(days.get(0).known()).isZero();
   }
 
@@ -57,8 +57,8 @@ class HistoryTest {
     History h = new History();
     long t = run(h, "service:a", State.DOWN, T0, 2);
     h.observe("service:a", State.DOWN, null, t + 3_600_000); // an hour later
-    long down = h.fine("service:a", 2 * 3_600_000, t + 3_600_000).stream().mapToLong(History.Bucket::down).sum();
-    assertThat(down).isEqualTo(1 + History.MAX_GAP_MILLIS / 1000);
+    double down = h.fine("service:a", 2 * 3_600_000, t + 3_600_000).stream().mapToDouble(History.Bucket::down).sum();
+    assertThat(down).isEqualTo(1 + History.MAX_GAP_MILLIS / 1000.0);
   }
 
   @Test

@@ -35,7 +35,7 @@ class StatusHubTest {
     StatusHub again = hub(dir, source, clock);
     StatusView v = again.current().view();
     assertThat(v.services()).singleElement().satisfies(s -> {
-      assertThat(s.days().get(89).down()).isEqualTo(60);
+      assertThat(s.days().get(89).down()).isEqualTo(60.0);
       assertThat(s.uptime24h()).isEqualTo(0.0);
       assertThat(s.sinceMillis()).isEqualTo(NOW); // down since the first observation, across the restart
     });

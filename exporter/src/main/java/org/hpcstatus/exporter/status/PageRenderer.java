@@ -117,7 +117,7 @@ final class PageRenderer {
     Level l = v.overall();
     String icon = switch (l) {
       case OPERATIONAL -> "✓";
-      case MAINTENANCE -> "🔧";
+      case MAINTENANCE -> "⚙";
       case DEGRADED -> "!";
       default -> "✕";
     };

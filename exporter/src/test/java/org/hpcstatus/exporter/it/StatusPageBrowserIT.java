@@ -154,6 +154,17 @@ class StatusPageBrowserIT {
     assertThat(panel.getText()).contains("Controller", "Partitions");
     assertThat(tile("mqtt-private").getText()).contains("Operational");
     screenshot("status-page.png");
+
+    // readable on a phone: nothing wider than the screen but the tables, which scroll inside their box
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+    try {
+      Object overflow = ((JavascriptExecutor) browser).executeScript(
+          "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+      assertThat(((Number) overflow).longValue()).as("horizontal overflow at 390 px").isLessThanOrEqualTo(0);
+      screenshot("status-page-phone.png");
+    } finally {
+      browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1700));
+    }
   }
 
   @Test

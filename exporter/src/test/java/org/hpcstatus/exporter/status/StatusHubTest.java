@@ -64,6 +64,23 @@ class StatusHubTest {
   }
 
   @Test
+  void anEditedOutagesFileShowsUpWithinASecond(@TempDir Path dir) throws Exception {
+    var clock = new StatusFixtures.MutableClock(NOW);
+    var source = new StatusFixtures.Source(clock);
+    source.set(List.of(), StatusFixtures.services("testbed", NOW / 1000.0, "lustre:up"));
+    Path file = dir.resolve("outages.yaml");
+    StatusHub h = new StatusHub(source, new OutageStore(dir, file, () -> StatusFixtures.SERVICES, clock),
+        new HistoryStore(dir), clock, () -> "testbed");
+    assertThat(h.current().view().active()).isEmpty();
+    java.nio.file.Files.writeString(file, "outages:\n  - {id: fs, service: lustre, severity: major, title: Lustre down}\n");
+    clock.advance(1000);
+    h.tick();
+    assertThat(h.current().view().active()).singleElement().extracting(Outage::title).isEqualTo("Lustre down");
+    assertThat(h.current().view().overall()).isEqualTo(Level.MAJOR);
+    h.close();
+  }
+
+  @Test
   void theBannerIsTheWorstOfMeasuredAndDeclared() {
     var svc = (java.util.function.Function<StatusSnapshot.State, StatusView.ServiceView>) st -> new StatusView.ServiceView(
         new StatusSnapshot.Service("s", "tcp", st, null, null, null, null, 1), 0, 1, 1, 1, List.of(), List.of());

@@ -230,21 +230,18 @@ public final class Exporter implements AutoCloseable {
     return statusPage;
   }
 
-  /** The last failed check of a service in the kept history (its reason and message), or null. */
+  /** The last failed check of a service (its reason and message), or null. */
   private org.hpcstatus.exporter.status.MetricsStatusSource.LastFailure lastFailure(String service) {
-    HealthChecks.HistoryEntry last = null;
+    HealthChecks.HistoryEntry last;
     try {
-      for (HealthChecks.HistoryEntry e : healthChecks.status(service).history()) {
-        if (!e.ok()) {
-          last = e;
-        }
-      }
+      last = healthChecks.status(service).lastFailure();
     } catch (IllegalArgumentException e) {
       return null;
     }
     return last == null ? null : new org.hpcstatus.exporter.status.MetricsStatusSource.LastFailure(
         last.reason() == null ? "unknown" : last.reason().label(), last.message(), last.startedAtMillis());
   }
+
 
   /** Why /metrics cannot answer yet, or null. */
   private String notReady() {

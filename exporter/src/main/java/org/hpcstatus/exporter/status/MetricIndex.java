@@ -29,8 +29,17 @@ final class MetricIndex {
   private final Map<String, List<Point>> byName = new HashMap<>();
 
   MetricIndex(Iterable<MetricSnapshot> snapshots) {
+    this(snapshots, null);
+  }
+
+  /** Indexes only the families named in {@code wanted} (all when null): per-node families are skipped cheaply. */
+  MetricIndex(Iterable<MetricSnapshot> snapshots, java.util.Set<String> wanted) {
     for (MetricSnapshot s : snapshots) {
       String name = s.getMetadata().getPrometheusName();
+      String exposed = s instanceof CounterSnapshot ? name + "_total" : s instanceof InfoSnapshot ? name + "_info" : name;
+      if (wanted != null && !wanted.contains(exposed)) {
+        continue;
+      }
       List<Point> points = new ArrayList<>();
       if (s instanceof GaugeSnapshot g) {
         g.getDataPoints().forEach(p -> points.add(new Point(p.getLabels(), p.getValue(), null)));

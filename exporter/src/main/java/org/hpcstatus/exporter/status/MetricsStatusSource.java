@@ -36,6 +36,16 @@ public final class MetricsStatusSource implements StatusSource {
     LastFailure lastFailure(String service);
   }
 
+  /** Every metric family the page reads (MetricsStatusSourceTest: all in the catalog). */
+  static final java.util.Set<String> READS = java.util.Set.of("hpcstatus_collector_interval_seconds",
+      "hpcstatus_collector_last_success_timestamp_seconds", "hpcstatus_collector_success",
+      "service_check_duration_seconds", "service_check_interval_seconds", "service_check_success",
+      "service_last_check_timestamp_seconds", "service_up", "slurm_controller_up", "slurm_cpus", "slurm_gpus",
+      "slurm_job_wait_seconds", "slurm_memory_bytes", "slurm_nodes", "slurm_nodes_flagged", "slurm_partition_info",
+      "slurm_partition_jobs", "slurm_partition_nodes_usage", "slurm_partition_oldest_pending_submit_timestamp_seconds",
+      "slurm_reservation_end_timestamp_seconds", "slurm_reservation_info", "slurm_reservation_nodes",
+      "slurm_reservation_start_timestamp_seconds");
+
   /** Collectors whose freshness the cluster section shows. */
   static final List<String> CLUSTER_SOURCES = List.of("nodes", "partitions", "jobs", "reservations", "controller");
 
@@ -72,7 +82,7 @@ public final class MetricsStatusSource implements StatusSource {
 
   @Override
   public StatusSnapshot snapshot() {
-    StatusSnapshot s = build(new MetricIndex(scrape.get()), System.currentTimeMillis(), failures);
+    StatusSnapshot s = build(new MetricIndex(scrape.get(), READS), System.currentTimeMillis(), failures);
     List<String> names = order.get();
     List<Service> sorted = new ArrayList<>(s.services());
     sorted.sort(java.util.Comparator.comparingInt(x -> {

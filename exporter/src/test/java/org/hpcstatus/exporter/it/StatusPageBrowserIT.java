@@ -50,7 +50,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatusPageBrowserIT {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMIUM = Path.of(System.getProperty("hpcstatus.it.chromium", "/usr/bin/chromium"));
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
   static final String TOKEN = "browser-it-token-0123456789";

@@ -19,6 +19,11 @@ command -v curl >/dev/null || need+=(curl)
 # promtool (metrics lint, later rule tests) from Debian's prometheus package: the tests run
 # /usr/bin/promtool; apt_install keeps the package's server from being started
 [[ -x /usr/bin/promtool ]] || need+=(prometheus)
+# amtool and docker-compose validate prometheus/alertmanager.yml and compose.yaml (RuleToolsIT); the
+# end-to-end test (exporter/src/test/java/org/hpcstatus/exporter/e2e) runs its own private
+# Prometheus and Alertmanager (prometheus-alertmanager) on free ports
+[[ -x /usr/bin/amtool && -x /usr/bin/prometheus-alertmanager ]] || need+=(prometheus-alertmanager)
+[[ -x /usr/bin/docker-compose ]] || need+=(docker-compose)
 # the status page's browser test (StatusPageBrowserIT): Debian's chromium driven through its chromedriver
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || need+=(chromium-driver)

@@ -12,12 +12,13 @@ import org.hpcstatus.exporter.core.Out;
  */
 public final class StatusMetrics {
   public static final MetricDef OUTAGE_ACTIVE = MetricDef.gauge("hpcstatus_outage_active",
-      "Declared outages and maintenance in progress (API, outages file, Slurm MAINT reservations), by affected "
-          + "service (empty for a whole cluster) and severity (maintenance, degraded, partial, major).",
+      "Declared outages and maintenance in progress (status page API and outages file; Slurm MAINT reservations "
+          + "are in slurm_reservation_info), by affected service (empty for a whole cluster) and severity "
+          + "(maintenance, degraded, partial, major).",
       "service", "severity");
   public static final MetricDef MAINTENANCE_ACTIVE = MetricDef.gauge("hpcstatus_maintenance_active",
-      "1 while maintenance of the cluster is in progress (declared for the cluster, or an active Slurm MAINT "
-          + "reservation), else 0.");
+      "1 while maintenance of the whole cluster is declared and in progress (status page API or outages file; "
+          + "Slurm MAINT reservations are in slurm_reservation_info), else 0.");
 
   private StatusMetrics() {}
 
@@ -31,7 +32,8 @@ public final class StatusMetrics {
     Out.Family o = out.family(OUTAGE_ACTIVE);
     boolean maint = false;
     for (Outage x : active) {
-      if (x.phase(now) != Outage.Phase.ACTIVE || (x.cluster() != null && !x.cluster().equals(cluster))) {
+      if (x.origin() == Outage.Origin.SLURM || x.phase(now) != Outage.Phase.ACTIVE
+          || (x.cluster() != null && !x.cluster().equals(cluster))) {
         continue;
       }
       o.add(1, x.service() == null ? "" : x.service(), x.severity().label());

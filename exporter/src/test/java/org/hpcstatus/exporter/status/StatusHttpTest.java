@@ -212,7 +212,14 @@ class StatusHttpTest {
     assertThat(page.generation()).isNotEqualTo(g);
     var idx = new MetricIndex(page.snapshots());
     assertThat(idx.value("hpcstatus_outage_active", "service", "redis", "severity", "partial")).isEqualTo(1.0);
-    // the Slurm MAINT reservation in progress is cluster maintenance
+    // the Slurm MAINT reservation in progress is not counted twice: it has slurm_reservation_info
+    assertThat(idx.value("hpcstatus_outage_active", "service", "", "severity", "maintenance")).isNull();
+    assertThat(idx.value("hpcstatus_maintenance_active", "cluster", "testbed")).isEqualTo(0.0);
+    HttpResponse<String> m = send("POST", "/api/v1/outages", "{\"cluster\":\"testbed\",\"severity\":\"maintenance\","
+        + "\"title\":\"OS update\"}", TOKEN);
+    assertThat(m.statusCode()).isEqualTo(201);
+    page.hub().tick();
+    idx = new MetricIndex(page.snapshots());
     assertThat(idx.value("hpcstatus_outage_active", "service", "", "severity", "maintenance")).isEqualTo(1.0);
     assertThat(idx.value("hpcstatus_maintenance_active", "cluster", "testbed")).isEqualTo(1.0);
   }

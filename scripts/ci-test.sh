@@ -24,6 +24,9 @@ command -v curl >/dev/null || need+=(curl)
 # Prometheus and Alertmanager (prometheus-alertmanager) on free ports
 [[ -x /usr/bin/amtool && -x /usr/bin/prometheus-alertmanager ]] || need+=(prometheus-alertmanager)
 [[ -x /usr/bin/docker-compose ]] || need+=(docker-compose)
+# the status page's browser test (StatusPageBrowserIT): Debian's chromium driven through its chromedriver
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || need+=(chromium-driver)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
   apt_install "${need[@]}"

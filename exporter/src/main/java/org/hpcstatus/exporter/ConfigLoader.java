@@ -35,6 +35,7 @@ public final class ConfigLoader {
     Collectors.validate(config.collectors());
     config.accounting().validate();
     ServiceChecks.validate(config.services());
+    config.status().validate();
     return config;
   }
 }

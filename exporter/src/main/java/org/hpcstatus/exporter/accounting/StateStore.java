@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.hpcstatus.exporter.core.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

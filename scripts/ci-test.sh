@@ -24,6 +24,8 @@ command -v curl >/dev/null || need+=(curl)
 # Prometheus and Alertmanager (prometheus-alertmanager) on free ports
 [[ -x /usr/bin/amtool && -x /usr/bin/prometheus-alertmanager ]] || need+=(prometheus-alertmanager)
 [[ -x /usr/bin/docker-compose ]] || need+=(docker-compose)
+# scale-out test (ScaleOutIT, scripts/scale-out.sh): agents remote-write into a VictoriaMetrics
+[[ -x /usr/bin/victoria-metrics ]] || need+=(victoria-metrics)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
   apt_install "${need[@]}"

@@ -188,7 +188,7 @@ final class Panels {
    * Evaluates every target at {@code steady} (before the test's events); a target that shows nothing then
    * is evaluated every 2 s during each event (and up to 12 s after it, for rate windows).
    */
-  static Report check(PromApi prom, List<Target> targets, List<EndToEndIT.Event> events, double steady) throws Exception {
+  static Report check(PromApi prom, List<Target> targets, List<Event> events, double steady) throws Exception {
     List<String> proven = new ArrayList<>();
     Map<String, String> atEvent = new LinkedHashMap<>();
     List<String> fallbackOnly = new ArrayList<>();
@@ -205,7 +205,7 @@ final class Panels {
       if (!shows(r)) {
         // panels that show something only while it happens: evaluate during the test's events
         List<String> seen = new ArrayList<>();
-        for (EndToEndIT.Event ev : events) {
+        for (Event ev : events) {
           for (double at = ev.from() + 2; at <= ev.to() + 12; at += 2) {
             List<Sample> during = prom.query(t.expr(), at);
             if (shows(during)) {
@@ -217,7 +217,7 @@ final class Panels {
         }
         event = seen.isEmpty() ? null : String.join(", ", seen);
       }
-      String during = " (now and during " + events.stream().map(EndToEndIT.Event::name).toList() + ")";
+      String during = " (now and during " + events.stream().map(Event::name).toList() + ")";
       if (r.isEmpty()) {
         failures.add(t.where() + ": " + t.expr() + " -> no series" + during);
         continue;
@@ -230,7 +230,7 @@ final class Panels {
       String real = withoutFallback(t.expr());
       if (real != null && !shows(prom.query(real, steady))) {
         List<String> seen = new ArrayList<>();
-        for (EndToEndIT.Event ev : events) {
+        for (Event ev : events) {
           for (double at = ev.from() + 2; at <= ev.to() + 12; at += 2) {
             if (shows(prom.query(real, at))) {
               seen.add(ev.name());

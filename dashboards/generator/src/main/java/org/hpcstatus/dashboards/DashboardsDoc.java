@@ -49,15 +49,19 @@ public final class DashboardsDoc {
         .append("After changing a dashboard definition (or the catalog), regenerate the JSON and this file:\n\n")
         .append("```sh\n")
         .append("mvn -B -o -pl dashboards/generator -am test -Ddashboards.update=true \\\n")
-        .append("    -Dtest='org.hpcstatus.dashboards.**' -Dsurefire.failIfNoSpecifiedTests=false\n")
+        .append("    -Dtest=DashboardsTest -Dsurefire.failIfNoSpecifiedTests=false\n")
         .append("```\n\n")
+        .append("or, after a build, `java -cp dashboards/generator/target/classes:exporter/target/hpc-status-exporter.jar ")
+        .append("org.hpcstatus.dashboards.Generator .` (`--expressions` prints every query as TSV: uid, panel, refId, expr).\n\n")
         .append("Without `-Ddashboards.update=true`, `DashboardsTest` fails when a committed file differs from what ")
         .append("the generator produces, and `DashboardLintTest` enforces the dashboard-linter rule set plus layout ")
         .append("(uid, datasource, `$__rate_interval`, counters rated, title/description/unit, ids, grid, catalog ")
-        .append("names). `DashboardPromtoolIT` checks that every query parses with `promtool check rules`.\n\n")
+        .append("names). `DashboardPromtoolIT` checks that every query parses with `promtool check rules`, and `DashboardSemanticsIT` evaluates the trickier queries (health grid, \"none\" fallbacks, node timeline) with `promtool test rules` on synthetic series (`mvn -pl dashboards/generator -am verify -Dhpcstatus.it.required=true`).\n\n")
         .append("Variables are used as `cluster=~\"$cluster\"`; rates use `$__rate_interval`. Counts that can be ")
-        .append("empty end in `or vector(0)` or `or on () label_replace(vector(0), \"<label>\", \"none\", \"\", \"\")`, so ")
-        .append("panels show 0 or \"none\" instead of \"No data\".\n\n");
+        .append("empty end in `or count(<source>) * 0` or `or on () label_replace(count(<source>) * 0, \"<label>\", ")
+        .append("\"none\", \"\", \"\")`, where `<source>` is the exporter's build info, the collector's success or the ")
+        .append("metric family itself: panels show 0 or \"none\" instead of \"No data\" while the source reports, and ")
+        .append("their NO DATA text (not a false 0) while the exporter or collector is down.\n\n");
     for (Board b : boards) {
       sb.append("## ").append(b.title()).append(" (`").append(b.uid()).append("`)\n\n")
           .append(b.description()).append("\n\n")

@@ -26,7 +26,7 @@ import org.hpcstatus.dashboards.model.PanelBuilder;
  * </pre>
  *
  * The usual way is the test flag: {@code mvn -pl dashboards/generator -am test -Ddashboards.update=true
- * -Dtest='org.hpcstatus.dashboards.**' -Dsurefire.failIfNoSpecifiedTests=false}.
+ * -Dtest=DashboardsTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 public final class Generator {
 

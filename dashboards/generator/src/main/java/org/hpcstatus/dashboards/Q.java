@@ -64,15 +64,31 @@ public final class Q {
   }
 
   /**
-   * A grouped count that may be empty, completed with one zero sample whose {@code label} is "none"
-   * only when it is empty ({@code or on ()}), so the panel shows "none 0" instead of "No data".
+   * A grouped count that may be empty, completed with one zero sample whose {@code label} is "none" when it
+   * is empty ({@code or on ()}) but {@code presence} has series: the panel shows "none 0" while the source
+   * reports, and its no-value text (not a false 0) while the exporter or collector is down.
    */
-  public static String orNone(String expr, String label) {
-    return expr + " or on () label_replace(vector(0), \"" + label + "\", \"none\", \"\", \"\")";
+  public static String orNone(String expr, String label, String presence) {
+    return expr + " or on () label_replace(count(" + presence + ") * 0, \"" + label + "\", \"none\", \"\", \"\")";
   }
 
-  /** A count that may be empty, completed with {@code vector(0)}. */
+  /** A count that may be empty, completed with 0 while {@code presence} has series. */
+  public static String orZero(String expr, String presence) {
+    return expr + " or count(" + presence + ") * 0";
+  }
+
+  /** A count that may be empty, completed with {@code vector(0)} (for sources that may be legitimately off). */
   public static String orZero(String expr) {
     return expr + " or vector(0)";
+  }
+
+  /** Series present while an exporter of a selected cluster is scraped. */
+  public static String exporterUp() {
+    return sel(org.hpcstatus.exporter.core.SelfMetrics.BUILD_INFO);
+  }
+
+  /** Series present while the named collector's last run succeeded. */
+  public static String collectorOk(String collector) {
+    return sel(org.hpcstatus.exporter.core.Poller.SUCCESS, "collector=\"" + collector + "\"") + " == 1";
   }
 }

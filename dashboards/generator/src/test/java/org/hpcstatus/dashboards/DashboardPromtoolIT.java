@@ -1,15 +1,11 @@
 package org.hpcstatus.dashboards;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,11 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardPromtoolIT {
 
-  private static final Path PROMTOOL = Path.of(System.getProperty("hpcstatus.promtool", "/usr/bin/promtool"));
-
   @Test
   void everyExpressionParses(@TempDir Path dir) throws Exception {
-    requirePromtool();
+    Promtool.require();
     List<Generator.Expression> exprs = Generator.expressions();
     assertThat(exprs).hasSizeGreaterThan(50);
     StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard_expressions\n    rules:\n");
@@ -38,38 +32,17 @@ class DashboardPromtoolIT {
     }
     Path file = dir.resolve("dashboard-expressions.yaml");
     Files.writeString(file, rules);
-    Process p = new ProcessBuilder(PROMTOOL.toString(), "check", "rules", file.toString())
-        .redirectErrorStream(true).start();
-    boolean done = p.waitFor(120, TimeUnit.SECONDS);
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!done) {
-      p.destroyForcibly();
-      fail("promtool did not finish within 120 s: " + out);
-    }
-    assertThat(p.exitValue()).as("promtool check rules " + file + ":\n" + out + "\n" + rules).isZero();
+    Promtool.Result r = Promtool.run(dir, "check", "rules", file.toString());
+    assertThat(r.exitCode()).as("promtool check rules " + file + ":\n" + r.output() + "\n" + rules).isZero();
+    String out = r.output();
     assertThat(out).contains("SUCCESS: " + exprs.size() + " rules found");
   }
 
   @Test
   void promtoolRejectsABrokenExpression(@TempDir Path dir) throws Exception {
-    requirePromtool();
+    Promtool.require();
     Path file = dir.resolve("broken.yaml");
     Files.writeString(file, "groups:\n  - name: x\n    rules:\n      - record: broken\n        expr: 'sum(rate(x[1m])'\n");
-    Process p = new ProcessBuilder(PROMTOOL.toString(), "check", "rules", file.toString())
-        .redirectErrorStream(true).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isNotZero();
-  }
-
-  private static void requirePromtool() {
-    if (Files.isExecutable(PROMTOOL)) {
-      return;
-    }
-    boolean required = Boolean.getBoolean("hpcstatus.it.required") || "true".equalsIgnoreCase(System.getenv("CI"));
-    if (required) {
-      fail("REQUIRED prerequisite missing (integration tests must run here): " + PROMTOOL);
-    }
-    System.err.println("!!! SKIPPING integration test: " + PROMTOOL + " is not available");
-    Assumptions.assumeTrue(false, PROMTOOL + " not available");
+    assertThat(Promtool.run(dir, "check", "rules", file.toString()).exitCode()).isNotZero();
   }
 }

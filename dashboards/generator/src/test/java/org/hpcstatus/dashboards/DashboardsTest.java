@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DashboardsTest {
 
   static final String REGENERATE = "regenerate with: mvn -B -o -pl dashboards/generator -am test "
-      + "-Ddashboards.update=true -Dtest='org.hpcstatus.dashboards.**' -Dsurefire.failIfNoSpecifiedTests=false";
+      + "-Ddashboards.update=true -Dtest=DashboardsTest -Dsurefire.failIfNoSpecifiedTests=false";
 
   @Test
   void committedFilesMatchTheGenerator() throws IOException {

@@ -1,8 +1,10 @@
 package org.hpcstatus.dashboards.boards;
 
+import static org.hpcstatus.dashboards.Q.collectorOk;
 import static org.hpcstatus.dashboards.Q.orNone;
 import static org.hpcstatus.dashboards.Q.orZero;
 import static org.hpcstatus.dashboards.Q.quantile;
+import static org.hpcstatus.dashboards.Q.rate;
 import static org.hpcstatus.dashboards.Q.sel;
 import static org.hpcstatus.dashboards.model.PanelBuilder.bargauge;
 import static org.hpcstatus.dashboards.model.PanelBuilder.gauge;
@@ -28,6 +30,7 @@ public final class ClusterStatus {
 
   public static final String UID = "hpcstatus-cluster-status";
   static final String PARTITION = "partition=~\"$partition\"";
+  static final String NO_NODES = "NO DATA (nodes collector)";
 
   /** Node states on the timeline, in rising severity (the max over a node's series wins). */
   record NodeState(String match, String text, String colour) {}
@@ -56,13 +59,14 @@ public final class ClusterStatus {
             drainedNodes(), downNodes(), ratio("CPU allocation", NodesCollector.CPUS),
             ratio("GPU allocation", NodesCollector.GPUS), ratio("Memory allocation", NodesCollector.MEMORY),
             nodesByState(), nodesByFlag())
-        .row("Partitions", "One line per partition (filtered by the partition variable).", partitions())
+        .row("Per partition", "One line per partition (filtered by the partition variable).", partitions())
         .row("Queue", "Pending and running jobs, why jobs wait, and how long they waited.", jobsByState(),
             pendingByReason(), waitPercentiles())
         .row("Drained, down and reserved", "Which nodes are out of service and why; reservations and maintenance windows.",
             drainedDownTable(), reservations(), maintenanceWindows())
         .row("Node states over time", "Every node's state over the time range.", nodeTimeline())
-        .row("Scheduler", "slurmctld's scheduling cycles and queues (sdiag).", cycleTimes(), queues())
+        .row("Scheduler", "slurmctld's scheduling cycles, queues and RPC load (sdiag).", cycleTimes(), queues(),
+            rpcRate())
         .row("Top users and accounts", "Who uses the cluster right now (top-N by running CPUs; the rest as \"other\").",
             top("Top users by running CPUs", JobsCollector.USER_CPUS, "user"),
             top("Top users by running GPUs", JobsCollector.USER_GPUS, "user"),
@@ -71,22 +75,22 @@ public final class ClusterStatus {
   }
 
   static PanelBuilder nodesTotal() {
-    return stat("Nodes")
+    return stat("Nodes total")
         .desc("Nodes in the selected clusters, each node counted once (also when it is in several partitions).")
-        .query(orZero("sum(" + sel(NodesCollector.NODES) + ")"), "nodes").unit("short").size(3, 4);
+        .query("sum(" + sel(NodesCollector.NODES) + ")", "nodes").unit("short").size(3, 4).noValue(NO_NODES);
   }
 
   static PanelBuilder drainedNodes() {
     return stat("Drained nodes")
         .desc("Nodes with the drain flag (draining or drained): taken out of scheduling by an admin or Slurm.")
-        .query(orZero("sum(" + sel(NodesCollector.FLAGGED, "flag=\"drain\"") + ")"), "drain")
+        .query("sum(" + sel(NodesCollector.FLAGGED, "flag=\"drain\"") + ")", "drain").noValue(NO_NODES)
         .unit("short").size(3, 4).thresholds("green", 1, "orange").colorByThresholds();
   }
 
   static PanelBuilder downNodes() {
     return stat("Down nodes")
         .desc("Nodes whose base state is down (not responding or set down).")
-        .query(orZero("sum(" + sel(NodesCollector.NODES, "state=\"down\"") + ")"), "down")
+        .query("sum(" + sel(NodesCollector.NODES, "state=\"down\"") + ")", "down").noValue(NO_NODES)
         .unit("short").size(3, 4).thresholds("green", 1, "red").colorByThresholds();
   }
 
@@ -95,7 +99,7 @@ public final class ClusterStatus {
     String total = "sum(" + sel(m, "state=\"total\"") + ")";
     return gauge(title)
         .desc("Allocated / total (" + m.name() + ", sinfo %C style, each node once); 0 where the clusters have none.")
-        .query(orZero(alloc + " / (" + total + " > 0)"), "allocated")
+        .query(orZero(alloc + " / (" + total + " > 0)", sel(m, "state=\"total\"")), "allocated").noValue(NO_NODES)
         .unit("percentunit").range(0, 1).size(5, 4).thresholds("green", 0.9, "orange");
   }
 
@@ -109,7 +113,7 @@ public final class ClusterStatus {
     return bargauge("Nodes by flag")
         .desc("Nodes carrying a state flag (drain, drained, draining, not_responding, maint, reserved, …); "
             + "flags no node carries are left out (\"none\" when there are none).")
-        .query(orNone("sum by (flag) (" + sel(NodesCollector.FLAGGED) + ") > 0", "flag"), "{{flag}}")
+        .query(orNone("sum by (flag) (" + sel(NodesCollector.FLAGGED) + ") > 0", "flag", sel(NodesCollector.FLAGGED)), "{{flag}}")
         .unit("short").size(12, 7);
   }
 
@@ -125,8 +129,8 @@ public final class ClusterStatus {
         "idle", "short"});
     cols.add(new String[] {"sum by (" + key + ") (" + sel(PartitionsCollector.USAGE, p, "state=\"allocated\"") + ")",
         "allocated", "short"});
-    cols.add(new String[] {"sum by (" + key + ") (" + sel(PartitionsCollector.USAGE, p, "state=\"other\"") + ")",
-        "drained or down", "short"});
+    cols.add(new String[] {"sum by (" + key + ") (" + sel(PartitionsCollector.FLAGGED, p, "flag=\"drain\"") + ") or "
+        + zero, "drain", "short"});
     cols.add(new String[] {"sum by (" + key + ") (" + sel(PartitionsCollector.NODES, p, "state=\"down\"") + ") or "
         + zero, "down", "short"});
     cols.add(new String[] {partitionRatio(PartitionsCollector.CPUS), "CPUs used", "percentunit"});
@@ -139,9 +143,9 @@ public final class ClusterStatus {
         "oldest pending", "s"});
     PanelBuilder t = table("Partitions")
         .desc("Per partition: nodes (a node in several partitions counts in each), nodes up (not down/unknown/"
-            + "error/future), idle/allocated/drained-or-down as sinfo's NODES(A/I/O), down, CPU and GPU use "
-            + "(allocated/total, empty without GPUs), running and pending jobs, and the wait of the oldest "
-            + "pending job. No per-partition drain count exists; drained nodes are in \"drained or down\".")
+            + "error/future), idle and allocated as sinfo's NODES(A/I), drain (draining or drained), down, CPU "
+            + "and GPU use (allocated/total, empty without GPUs), running and pending jobs, and the wait of the "
+            + "oldest pending job.")
         .unit("short").size(24, 8);
     for (int i = 0; i < cols.size(); i++) {
       String ref = String.valueOf((char) ('A' + i));
@@ -166,7 +170,8 @@ public final class ClusterStatus {
     return bargauge("Pending jobs by reason")
         .desc("Pending jobs by normalised reason (Resources, Priority, Dependency, ReqNodeNotAvail, …); "
             + "\"none\" when nothing is pending.")
-        .query(orNone("sum by (reason) (" + sel(JobsCollector.PENDING_REASON) + ") > 0", "reason"), "{{reason}}")
+        .query(orNone("sum by (reason) (" + sel(JobsCollector.PENDING_REASON) + ") > 0", "reason",
+            collectorOk("jobs")), "{{reason}}")
         .unit("short").size(8, 8);
   }
 
@@ -216,7 +221,8 @@ public final class ClusterStatus {
   static PanelBuilder maintenanceWindows() {
     return stat("Maintenance windows active")
         .desc("Active reservations with the MAINT flag (node alerts of these clusters are inhibited).")
-        .query(orZero("count(" + sel(ReservationsCollector.INFO, "maint=\"true\"", "state=\"active\"") + ")"), "active")
+        .query(orZero("count(" + sel(ReservationsCollector.INFO, "maint=\"true\"", "state=\"active\"") + ")",
+            sel(ReservationsCollector.COUNT)), "active").noValue("NO DATA")
         .unit("short").size(3, 8).thresholds("green", 1, "blue").colorByThresholds();
   }
 
@@ -254,11 +260,21 @@ public final class ClusterStatus {
         .unit("short").size(12, 8);
   }
 
+  static PanelBuilder rpcRate() {
+    return timeseries("slurmctld RPCs per second")
+        .desc("RPCs handled by slurmctld per second, the 10 busiest message types (sdiag; rate() spans the stats "
+            + "resets). The exporter's own load is a few RPCs per minute (docs/performance.md).")
+        .query("topk(10, sum by (message_type) (" + rate(sel(SchedulerCollector.RPC_CALLS))
+            + "))", "{{message_type}}")
+        .unit("reqps").size(24, 8);
+  }
+
   static PanelBuilder top(String title, MetricDef m, String label) {
     return bargauge(title)
         .desc("Top 10 by " + m.name() + "{state=\"running\"}; beyond the exporter's top-N (or opted out) summed "
             + "as \"other\". \"none\" when nothing runs.")
-        .query(orNone("topk(10, sum by (" + label + ") (" + sel(m, "state=\"running\"") + ") > 0)", label),
+        .query(orNone("topk(10, sum by (" + label + ") (" + sel(m, "state=\"running\"") + ") > 0)", label,
+            collectorOk("jobs")),
             "{{" + label + "}}")
         .unit("short").size(6, 8);
   }

@@ -1,5 +1,6 @@
 package org.hpcstatus.dashboards.boards;
 
+import static org.hpcstatus.dashboards.Q.exporterUp;
 import static org.hpcstatus.dashboards.Q.orNone;
 import static org.hpcstatus.dashboards.Q.quantile;
 import static org.hpcstatus.dashboards.Q.rate;
@@ -44,8 +45,7 @@ public final class ExporterHealth {
     return stateTimeline("Collector success")
         .desc("1 while a collector's last run succeeded, 0 while it fails (its metrics are then absent).")
         .query("max by (cluster, collector) (" + sel(Poller.SUCCESS) + ")", "{{cluster}} {{collector}}")
-        .unit("none").size(24, 7).map("1", "ok", "green").map("0", "failing", "red").mapNull("no data", "#808080")
-        .thresholds("red", 1, "green");
+        .unit("none").size(24, 7).binary("ok", "failing", "no data");
   }
 
   static PanelBuilder collectorDuration() {
@@ -56,11 +56,16 @@ public final class ExporterHealth {
   }
 
   static PanelBuilder collectorStaleness() {
-    return bargauge("Collector staleness")
-        .desc("Age of each collector's last successful run divided by its poll interval: about 1 is normal, "
-            + "much more means its metrics are old or absent.")
-        .query("max by (cluster, collector) ((time() - " + sel(Poller.LAST_SUCCESS) + ") / "
-            + sel(Poller.INTERVAL) + ")", "{{cluster}} {{collector}}")
+    return ageVsInterval("Collector staleness", "Age of each collector's last successful run divided by its poll "
+        + "interval: about 1 is normal, much more means its metrics are old or absent.", "collector",
+        sel(Poller.LAST_SUCCESS), sel(Poller.INTERVAL));
+  }
+
+  /** (time() - timestamp) / interval per {@code key}: about 1 is normal. */
+  private static PanelBuilder ageVsInterval(String title, String desc, String key, String timestamp, String interval) {
+    return bargauge(title).desc(desc)
+        .query("max by (cluster, " + key + ") ((time() - " + timestamp + ") / " + interval + ")",
+            "{{cluster}} {{" + key + "}}")
         .unit("short").size(12, 8).thresholds("green", 2, "orange", 5, "red").decimals(1);
   }
 
@@ -75,7 +80,8 @@ public final class ExporterHealth {
     return timeseries("Command failures by reason")
         .desc("Failed external commands per second by command and reason (not_found, timeout, exit_code, "
             + "output_too_large, io_error); \"none\" while nothing failed.")
-        .query(orNone("sum by (command, reason) (" + rate(sel(SelfMetrics.COMMAND_FAILURES)) + ")", "reason"),
+        .query(orNone("sum by (command, reason) (" + rate(sel(SelfMetrics.COMMAND_FAILURES)) + ")", "reason",
+            exporterUp()),
             "{{command}} {{reason}}")
         .unit("cps").size(8, 8);
   }
@@ -112,12 +118,9 @@ public final class ExporterHealth {
   }
 
   static PanelBuilder checkAge() {
-    return bargauge("Check age vs interval")
-        .desc("Seconds since each service check last finished divided by its interval: about 1 is normal; above 2 "
-            + "the check scheduler is late or the check hangs past its timeout.")
-        .query("max by (cluster, service) ((time() - " + sel(HealthMetrics.LAST_CHECK) + ") / "
-            + sel(HealthMetrics.INTERVAL) + ")", "{{cluster}} {{service}}")
-        .unit("short").size(12, 8).thresholds("green", 2, "orange", 5, "red").decimals(1);
+    return ageVsInterval("Check age vs interval", "Seconds since each service check last finished divided by its "
+        + "interval: about 1 is normal; above 2 the check scheduler is late or the check hangs past its timeout.",
+        "service", sel(HealthMetrics.LAST_CHECK), sel(HealthMetrics.INTERVAL));
   }
 
   static PanelBuilder buildInfo() {

@@ -1,5 +1,6 @@
 package org.hpcstatus.dashboards.boards;
 
+import static org.hpcstatus.dashboards.Q.exporterUp;
 import static org.hpcstatus.dashboards.Q.increase;
 import static org.hpcstatus.dashboards.Q.orNone;
 import static org.hpcstatus.dashboards.Q.orZero;
@@ -73,17 +74,17 @@ public final class OperatorOverview {
         .query(withReason + " or on (" + svc + ") " + up + " or on (" + svc + ") " + seen,
             "{{service}} {{reason}}")
         .unit("none").size(24, 5)
-        .map("1", "UP", "green").map("0", "DOWN", "red").map("-1", "NO DATA", "#808080")
-        .mapNull("NO DATA", "#808080").noValue("no services configured")
-        .thresholds("red", 1, "green").colorByThresholds()
+        .binary("UP", "DOWN", "NO DATA").map("-1", "NO DATA", "#808080").noValue("no services configured")
+        .colorByThresholds()
         .option("colorMode", "background").option("textMode", "value_and_name");
   }
 
   static PanelBuilder servicesDown() {
     return stat("Services down")
         .desc("Service checks whose service_up is 0 right now.")
-        .query(orZero("count(" + sel(HealthMetrics.UP) + " == 0)"), "down")
-        .unit("short").size(4, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
+        .query(orZero("count(" + sel(HealthMetrics.UP) + " == 0)", sel(HealthMetrics.UP)), "down")
+        .noValue("no services configured")
+        .unit("short").size(5, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
   }
 
   static PanelBuilder controllerUp() {
@@ -91,19 +92,18 @@ public final class OperatorOverview {
         .desc("slurmctld answering `scontrol ping`, per role (primary, backup). Grey: the controller collector "
             + "has no result (see Collectors failing).")
         .query(by("cluster, role", sel(ControllerCollector.UP)), "{{cluster}} {{role}}")
-        .unit("none").size(6, 4).map("1", "UP", "green").map("0", "DOWN", "red").mapNull("NO DATA", "#808080")
-        .noValue("NO DATA").thresholds("red", 1, "green").colorByThresholds()
+        .unit("none").size(9, 4).binary("UP", "DOWN", "NO DATA").noValue("NO DATA").colorByThresholds()
         .option("colorMode", "background").option("textMode", "value_and_name");
   }
 
   static PanelBuilder collectorsFailing() {
-    String collectors = orZero("count(" + sel(Poller.SUCCESS) + " == 0)");
+    String collectors = orZero("count(" + sel(Poller.SUCCESS) + " == 0)", sel(Poller.SUCCESS));
     String accounting = orZero("count(" + sel(AccountingMetrics.SUCCESS) + " == 0)");
     return stat("Collectors failing")
         .desc("Slurm collectors whose last run failed (their metrics are absent) plus a failing accounting "
             + "step. Details on the exporter health dashboard.")
-        .query("(" + collectors + ") + (" + accounting + ")", "failing")
-        .unit("short").size(4, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
+        .query("(" + collectors + ") + (" + accounting + ")", "failing").noValue("NO DATA")
+        .unit("short").size(5, 4).thresholds("green", 1, "red").colorByThresholds().option("colorMode", "background");
   }
 
   static PanelBuilder accountingLag() {
@@ -139,8 +139,7 @@ public final class OperatorOverview {
         .desc("Every check's raw result over time (service_check_success: before failure_threshold), so short "
             + "failures that did not turn the service DOWN are visible too.")
         .query(by("cluster, service", sel(HealthMetrics.SUCCESS)), "{{service}}")
-        .unit("none").size(12, 8).map("1", "ok", "green").map("0", "failed", "red").mapNull("no data", "#808080")
-        .thresholds("red", 1, "green");
+        .unit("none").size(12, 8).binary("ok", "failed", "no data");
   }
 
   static PanelBuilder checkStatus() {
@@ -164,7 +163,7 @@ public final class OperatorOverview {
     return gauge("Postgres connections vs max")
         .desc("Client backends (all states) / (max_connections - superuser_reserved_connections) per postgres check.")
         .query(used + " / " + usable, "{{service}}")
-        .unit("percentunit").range(0, 1).size(4, 6).noValue("no postgres check")
+        .unit("percentunit").range(0, 1).size(5, 6).noValue("no postgres check")
         .thresholds("green", 0.8, "orange", 0.9, "red");
   }
 
@@ -172,21 +171,21 @@ public final class OperatorOverview {
     return bargauge("Database sizes")
         .desc("pg_database_size() of each configured database.")
         .query(by("cluster, service, database", sel(KindMetrics.PG_DATABASE_SIZE)), "{{service}}/{{database}}")
-        .unit("bytes").size(5, 6).noValue("no postgres check");
+        .unit("bytes").size(6, 6).noValue("no postgres check");
   }
 
   static PanelBuilder redisMemory() {
     return bargauge("Redis memory used")
         .desc("INFO memory used_memory per redis check (maxmemory 0 means no limit; see the service's config).")
         .query(by("cluster, service", sel(KindMetrics.REDIS_MEMORY_USED)), "{{service}}")
-        .unit("bytes").size(4, 6).noValue("no redis check");
+        .unit("bytes").size(5, 6).noValue("no redis check");
   }
 
   static PanelBuilder mqttClients() {
     return stat("MQTT clients")
         .desc("$SYS/broker/clients/connected per broker, as last published by the broker.")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.MQTT_CLIENTS) + ")", "service"), "{{service}}")
-        .unit("short").size(3, 6);
+        .query(orNone("sum by (service) (" + sel(KindMetrics.MQTT_CLIENTS) + ")", "service", exporterUp()), "{{service}}")
+        .unit("short").size(4, 6);
   }
 
   static PanelBuilder rabbitDepth() {
@@ -194,14 +193,14 @@ public final class OperatorOverview {
     return stat("RabbitMQ queue depth")
         .desc("Messages ready + unacknowledged over all queues (/api/overview queue_totals); \"none\" when no "
             + "rabbitmq check reports.")
-        .query(orNone(depth, "service"), "{{service}}")
-        .unit("short").size(3, 6).thresholds("green", 1000, "orange", 10000, "red");
+        .query(orNone(depth, "service", exporterUp()), "{{service}}")
+        .unit("short").size(4, 6).thresholds("green", 1000, "orange", 10000, "red");
   }
 
   private static PanelBuilder fsRatio(String title, String desc, MetricDef free, MetricDef size) {
     String svc = "cluster, service";
     String ratio = "1 - " + by(svc, sel(free)) + " / (" + by(svc, sel(size)) + " > 0)";
-    return bargauge(title).desc(desc).query(ratio, "{{service}}").unit("percentunit").range(0, 1).size(5, 6)
+    return bargauge(title).desc(desc).query(ratio, "{{service}}").unit("percentunit").range(0, 1).size(12, 6)
         .noValue("no filesystem check").thresholds("green", 0.8, "orange", 0.9, "red");
   }
 
@@ -213,7 +212,7 @@ public final class OperatorOverview {
   static PanelBuilder filesystemInodes() {
     return fsRatio("Filesystem inodes used",
         "1 - free inodes / total inodes; filesystems without a fixed inode table (total 0) are left out.",
-        KindMetrics.FS_FILES_FREE, KindMetrics.FS_FILES).size(24, 4);
+        KindMetrics.FS_FILES_FREE, KindMetrics.FS_FILES);
   }
 
   static PanelBuilder mqttMessages() {
@@ -227,8 +226,8 @@ public final class OperatorOverview {
   static PanelBuilder rabbitReadyUnacked() {
     return timeseries("RabbitMQ ready / unacknowledged")
         .desc("Messages ready and unacknowledged over all queues; \"none\" when no rabbitmq check reports.")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_READY) + ")", "service"), "ready {{service}}")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_UNACKED) + ")", "service"), "unacked {{service}}")
+        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_READY) + ")", "service", exporterUp()), "ready {{service}}")
+        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_UNACKED) + ")", "service", exporterUp()), "unacked {{service}}")
         .unit("short").size(6, 8);
   }
 

@@ -102,7 +102,8 @@ public final class Scoreboard {
   static PanelBuilder failedPerAccount() {
     return timeseries("Finished jobs per account and end state")
         .desc("Jobs finished per rate interval, per account and end state (completed, failed, timeout, cancelled, …).")
-        .query(orNone("sum by (account, state) (" + increase(sel(AccountingMetrics.USER_JOBS, ACCOUNT)) + ")", "state"),
+        .query(orNone("sum by (account, state) (" + increase(sel(AccountingMetrics.USER_JOBS, ACCOUNT)) + ")", "state",
+            sel(AccountingMetrics.SUCCESS)),
             "{{account}} {{state}}")
         .unit("short").size(8, 8);
   }

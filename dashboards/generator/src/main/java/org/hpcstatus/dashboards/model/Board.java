@@ -19,6 +19,10 @@ import org.hpcstatus.dashboards.model.Grafana.Variable;
 public final class Board {
 
   public static final int COLUMNS = 24;
+  /** Every dashboard links to the others (tag hpc-status), keeping the time range and variables. */
+  static final Map<String, Object> LINKS = new java.util.TreeMap<>(Map.of("type", "dashboards", "tags",
+      List.of("hpc-status"), "asDropdown", true, "title", "HPC status", "includeVars", true, "keepTime", true,
+      "icon", "external link", "targetBlank", false, "tooltip", "", "url", ""));
 
   /** A row and the panels under it, kept for docs/dashboards.md. */
   public record Section(String title, String description, List<PanelBuilder> panels) {}
@@ -120,6 +124,6 @@ public final class Board {
         "hide", true, "iconColor", "rgba(0, 211, 255, 1)", "name", "Annotations & Alerts", "type", "dashboard"));
     return new Dashboard(null, uid, title, description, tags, "browser", false, 1, 0, false, "30s",
         Grafana.SCHEMA_VERSION, 1, new TimeRange(timeFrom, "now"), Map.of(), new Templating(variables),
-        new Annotations(annotations), List.of(), panels);
+        new Annotations(annotations), List.<Object>of(LINKS), panels);
   }
 }

@@ -267,6 +267,11 @@ public final class PanelBuilder {
     return this;
   }
 
+  /** A 1/0 status: 1 green {@code one}, 0 red {@code zero}, null/NaN grey {@code missing}. */
+  public PanelBuilder binary(String one, String zero, String missing) {
+    return map("1", one, "green").map("0", zero, "red").mapNull(missing, "#808080").thresholds("red", 1, "green");
+  }
+
   public PanelBuilder option(String key, Object value) {
     options.put(key, value);
     return this;

@@ -122,7 +122,7 @@ public final class HealthBench {
   static void run(String title, List<ServiceCheckConfig> services, int seconds) throws Exception {
     java.util.Set<String> hangingNames = new java.util.HashSet<>();
     for (ServiceCheckConfig c : services) {
-      if (c.kind().equals("http") && c.path() == null) {
+      if (c.kind().equals("http") && c.options(org.hpcstatus.exporter.health.kinds.HttpCheck.Options.class).path() == null) {
         hangingNames.add(c.name()); // the ones pointed at the silent listener
       }
     }

@@ -21,7 +21,13 @@ import org.hpcstatus.exporter.accounting.AccountingMetrics;
 import org.hpcstatus.exporter.core.MetricDef;
 import org.hpcstatus.exporter.core.Poller;
 import org.hpcstatus.exporter.health.HealthMetrics;
-import org.hpcstatus.exporter.health.kinds.KindMetrics;
+import org.hpcstatus.exporter.health.kinds.FilesystemCheck;
+import org.hpcstatus.exporter.health.kinds.InfluxDbCheck;
+import org.hpcstatus.exporter.health.kinds.MqttCheck;
+import org.hpcstatus.exporter.health.kinds.PostgresCheck;
+import org.hpcstatus.exporter.health.kinds.RabbitMqCheck;
+import org.hpcstatus.exporter.health.kinds.RedisCheck;
+import org.hpcstatus.exporter.health.kinds.SqlCheck;
 import org.hpcstatus.exporter.slurm.controller.ControllerCollector;
 
 /** The on-call "control view": is anything wrong anywhere (services, Slurm controller, exporter)? */
@@ -45,9 +51,9 @@ public final class OperatorOverview {
         .row("Capacity", "How close the platform services are to their limits.", postgresConnections(),
             databaseSizes(), redisMemory(), mqttClients(), rabbitDepth(), filesystemBytes(), filesystemInodes())
         .row("Throughput and write latency", "Messages per second and write round trips, as percentiles over time.",
-            mqttMessages(), rabbitReadyUnacked(), roundTrip("InfluxDB write round trip", KindMetrics.INFLUX_ROUND_TRIP,
+            mqttMessages(), rabbitReadyUnacked(), roundTrip("InfluxDB write round trip", InfluxDbCheck.ROUND_TRIP,
                 "Write one point to round_trip_database (1.x) or round_trip_bucket (2.x) and read it back"),
-            roundTrip("MQTT publish round trip", KindMetrics.MQTT_ROUND_TRIP,
+            roundTrip("MQTT publish round trip", MqttCheck.ROUND_TRIP,
                 "QoS 1 publish to round_trip_topic until the check's own subscription receives it"))
         .row("Platform (sql checks)", "Site-defined aggregates from the `sql` checks' queries.", sqlQueries(),
             sqlGauges());
@@ -157,9 +163,9 @@ public final class OperatorOverview {
 
   static PanelBuilder postgresConnections() {
     String svc = "cluster, service";
-    String used = "sum by (" + svc + ") (" + sel(KindMetrics.PG_CONNECTIONS) + ")";
-    String usable = "(" + by(svc, sel(KindMetrics.PG_MAX_CONNECTIONS)) + " - "
-        + by(svc, sel(KindMetrics.PG_RESERVED_CONNECTIONS)) + ")";
+    String used = "sum by (" + svc + ") (" + sel(PostgresCheck.CONNECTIONS) + ")";
+    String usable = "(" + by(svc, sel(PostgresCheck.MAX_CONNECTIONS)) + " - "
+        + by(svc, sel(PostgresCheck.RESERVED_CONNECTIONS)) + ")";
     return gauge("Postgres connections vs max")
         .desc("Client backends (all states) / (max_connections - superuser_reserved_connections) per postgres check.")
         .query(used + " / " + usable, "{{service}}")
@@ -170,26 +176,26 @@ public final class OperatorOverview {
   static PanelBuilder databaseSizes() {
     return bargauge("Database sizes")
         .desc("pg_database_size() of each configured database.")
-        .query(by("cluster, service, database", sel(KindMetrics.PG_DATABASE_SIZE)), "{{service}}/{{database}}")
+        .query(by("cluster, service, database", sel(PostgresCheck.DATABASE_SIZE_BYTES)), "{{service}}/{{database}}")
         .unit("bytes").size(6, 6).noValue("no postgres check");
   }
 
   static PanelBuilder redisMemory() {
     return bargauge("Redis memory used")
         .desc("INFO memory used_memory per redis check (maxmemory 0 means no limit; see the service's config).")
-        .query(by("cluster, service", sel(KindMetrics.REDIS_MEMORY_USED)), "{{service}}")
+        .query(by("cluster, service", sel(RedisCheck.MEMORY_USED)), "{{service}}")
         .unit("bytes").size(5, 6).noValue("no redis check");
   }
 
   static PanelBuilder mqttClients() {
     return stat("MQTT clients")
         .desc("$SYS/broker/clients/connected per broker, as last published by the broker.")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.MQTT_CLIENTS) + ")", "service", exporterUp()), "{{service}}")
+        .query(orNone("sum by (service) (" + sel(MqttCheck.CLIENTS) + ")", "service", exporterUp()), "{{service}}")
         .unit("short").size(4, 6);
   }
 
   static PanelBuilder rabbitDepth() {
-    String depth = "sum by (service) (" + sel(KindMetrics.RABBIT_READY) + " + " + sel(KindMetrics.RABBIT_UNACKED) + ")";
+    String depth = "sum by (service) (" + sel(RabbitMqCheck.READY) + " + " + sel(RabbitMqCheck.UNACKED) + ")";
     return stat("RabbitMQ queue depth")
         .desc("Messages ready + unacknowledged over all queues (/api/overview queue_totals); \"none\" when no "
             + "rabbitmq check reports.")
@@ -206,28 +212,28 @@ public final class OperatorOverview {
 
   static PanelBuilder filesystemBytes() {
     return fsRatio("Filesystem space used", "1 - available / size (bytes available to unprivileged users).",
-        KindMetrics.FS_AVAIL, KindMetrics.FS_SIZE);
+        FilesystemCheck.AVAIL, FilesystemCheck.SIZE);
   }
 
   static PanelBuilder filesystemInodes() {
     return fsRatio("Filesystem inodes used",
         "1 - free inodes / total inodes; filesystems without a fixed inode table (total 0) are left out.",
-        KindMetrics.FS_FILES_FREE, KindMetrics.FS_FILES);
+        FilesystemCheck.FILES_FREE, FilesystemCheck.FILES);
   }
 
   static PanelBuilder mqttMessages() {
     return timeseries("MQTT messages per second")
         .desc("Messages the broker received and sent per second ($SYS/broker/messages/received, …/sent).")
-        .query("sum by (service) (" + rate(sel(KindMetrics.MQTT_RECEIVED)) + ")", "received {{service}}")
-        .query("sum by (service) (" + rate(sel(KindMetrics.MQTT_SENT)) + ")", "sent {{service}}")
+        .query("sum by (service) (" + rate(sel(MqttCheck.RECEIVED)) + ")", "received {{service}}")
+        .query("sum by (service) (" + rate(sel(MqttCheck.SENT)) + ")", "sent {{service}}")
         .unit("cps").size(6, 8);
   }
 
   static PanelBuilder rabbitReadyUnacked() {
     return timeseries("RabbitMQ ready / unacknowledged")
         .desc("Messages ready and unacknowledged over all queues; \"none\" when no rabbitmq check reports.")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_READY) + ")", "service", exporterUp()), "ready {{service}}")
-        .query(orNone("sum by (service) (" + sel(KindMetrics.RABBIT_UNACKED) + ")", "service", exporterUp()), "unacked {{service}}")
+        .query(orNone("sum by (service) (" + sel(RabbitMqCheck.READY) + ")", "service", exporterUp()), "ready {{service}}")
+        .query(orNone("sum by (service) (" + sel(RabbitMqCheck.UNACKED) + ")", "service", exporterUp()), "unacked {{service}}")
         .unit("short").size(6, 8);
   }
 
@@ -248,8 +254,8 @@ public final class OperatorOverview {
     return table("SQL queries")
         .desc("Each query of the sql checks: whether it ran (1) or failed (0, its gauges are then absent) and "
             + "how long it took.")
-        .query(by(key, sel(KindMetrics.SQL_QUERY_SUCCESS)), "")
-        .query(by(key, sel(KindMetrics.SQL_QUERY_DURATION)), "")
+        .query(by(key, sel(SqlCheck.QUERY_SUCCESS)), "")
+        .query(by(key, sel(SqlCheck.QUERY_DURATION)), "")
         .unit("short").size(8, 7).noValue("no sql check")
         .column("A", "ran", "none").column("B", "duration", "s").mergeTable(List.of(), null);
   }

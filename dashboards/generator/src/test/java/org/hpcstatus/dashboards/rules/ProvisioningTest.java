@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.hpcstatus.exporter.config.Config;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.Config;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +86,25 @@ class ProvisioningTest {
     assertThat(provider.path("type").asText()).isEqualTo("file");
     assertThat(provider.path("folder").asText()).isNotBlank();
     assertThat(provider.path("options").path("path").asText()).isEqualTo("/var/lib/grafana/dashboards/hpc-status");
+  }
+
+  @Test
+  void grafanaFindsTheCommittedDashboardsWhereComposeMountsThem() throws Exception {
+    Path dashboards = RuleFiles.root().resolve("dashboards");
+    List<String> json;
+    try (var s = Files.list(dashboards)) {
+      json = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+    }
+    assertThat(json).as("dashboards/*.json (the file provider's folder)").isNotEmpty();
+    String home = yaml("compose.yaml").path("services").path("grafana").path("environment")
+        .path("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH").asText();
+    assertThat(home).startsWith("/var/lib/grafana/dashboards/hpc-status/");
+    assertThat(json).as("the home dashboard of compose.yaml exists").contains(home.substring(home.lastIndexOf('/') + 1));
+    for (String f : json) {
+      JsonNode d = RuleFiles.read(dashboards.resolve(f)); // JSON is YAML
+      assertThat(d.path("uid").asText()).as("%s: uid = file name, stable across provisioning", f)
+          .isEqualTo(f.substring(0, f.length() - ".json".length()));
+    }
   }
 
   @Test

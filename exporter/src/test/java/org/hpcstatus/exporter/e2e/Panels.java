@@ -131,12 +131,15 @@ final class Panels {
   }
 
   /**
-   * For {@code x or vector(0)} / {@code x or label_replace(vector(0), …)}: x alone (the real data, without
+   * For {@code x or vector(0)}, {@code x or label_replace(vector(0), …)}, {@code x or count(y) * 0}: x alone (the real data, without
    * the "No data" fallback); null for other expressions.
    */
   static String withoutFallback(String expr) {
     int at = topLevel(expr, " or ", true);
-    if (at < 0 || !expr.substring(at + 4).trim().matches("(?s)((on|ignoring)\\s*\\([^)]*\\)\\s*)?(label_replace\\()?\\(?\\s*vector\\(0\\).*")) {
+    String rhs = expr.substring(Math.max(at, 0) + 4).trim();
+    boolean fallback = rhs.matches("(?s)((on|ignoring)\\s*\\([^)]*\\)\\s*)?(label_replace\\()?\\(?\\s*vector\\(0\\).*")
+        || rhs.matches("(?s).*\\*\\s*0(\\s*,.*|\\s*\\)*)"); // "x or count(source) * 0": 0 while the source reports
+    if (at < 0 || !fallback) {
       return null;
     }
     return expr.substring(0, at).trim();

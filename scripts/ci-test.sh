@@ -27,6 +27,8 @@ command -v curl >/dev/null || need+=(curl)
 # the status page's browser test (StatusPageBrowserIT): Debian's chromium driven through its chromedriver
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || need+=(chromium-driver)
+# scale-out test (ScaleOutIT, scripts/scale-out.sh): agents remote-write into a VictoriaMetrics
+[[ -x /usr/bin/victoria-metrics ]] || need+=(victoria-metrics)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
   apt_install "${need[@]}"

@@ -46,6 +46,9 @@ class E2eHelpersTest {
         .isEqualTo("sum by (s) (a)");
     assertThat(Panels.withoutFallback("sum by (s) (a) or on () label_replace(vector(0), \"s\", \"none\", \"\", \"\")"))
         .isEqualTo("sum by (s) (a)");
+    assertThat(Panels.withoutFallback("count(up == 0) or count(up) * 0")).isEqualTo("count(up == 0)");
+    assertThat(Panels.withoutFallback("sum by (s) (a) or on () label_replace(count(b) * 0, \"s\", \"none\", \"\", \"\")"))
+        .isEqualTo("sum by (s) (a)");
     assertThat(Panels.withoutFallback("a or on (c) b")).isNull();
     assertThat(Panels.withoutFallback("(a or vector(0)) * 2")).isNull();
   }

@@ -46,9 +46,6 @@ class EndToEndIT {
   static final String RUN_ID = Long.toString(ProcessHandle.current().pid()) + "-"
       + UUID.randomUUID().toString().substring(0, 6);
 
-  /** A time span in which the test made something happen (Unix seconds). */
-  record Event(String name, double from, double to) {}
-
   final List<Event> events = new ArrayList<>();
   final Path repo = TestConfigs.repo();
   Path tmp;
@@ -59,7 +56,7 @@ class EndToEndIT {
   double baseline;
 
   static double now() {
-    return System.currentTimeMillis() / 1000.0;
+    return Event.now();
   }
 
   @BeforeAll
@@ -213,11 +210,13 @@ class EndToEndIT {
     double from = now();
     Testbed.createMaint(resv, node);
     try {
+      // first the inhibit source for OUR window (another active one may already inhibit the target)
+      Poll.until("SlurmMaintenanceActive{reservation=" + resv + "} active in Alertmanager for " + CLUSTERS, DEADLINE, POLL,
+          () -> stack.am.alertmanagerAlerts("SlurmMaintenanceActive", Map.of("reservation", resv)),
+          a -> clustersOf(a, EndToEndIT::active).containsAll(CLUSTERS), stack::logs);
       List<JsonNode> inhibited = Poll.until(target + " inhibited in Alertmanager after MAINT reservation " + resv
           + " on " + node, DEADLINE, POLL, () -> stack.am.alertmanagerAlerts(target, labels),
           a -> clustersOf(a, x -> x.path("status").path("inhibitedBy").size() > 0).containsAll(CLUSTERS), stack::logs);
-      List<JsonNode> sources = stack.am.alertmanagerAlerts("SlurmMaintenanceActive", Map.of("reservation", resv));
-      assertThat(clustersOf(sources, EndToEndIT::active)).as("SlurmMaintenanceActive for " + resv).containsAll(CLUSTERS);
       Set<String> sourceFps = stack.am.alertmanagerAlerts("SlurmMaintenanceActive", Map.of()).stream()
           .map(a -> a.path("fingerprint").asText()).collect(Collectors.toSet());
       for (JsonNode a : inhibited) {
@@ -288,32 +287,20 @@ class EndToEndIT {
   @Test
   @Order(5)
   void aFinishedJobShowsInTheQueueWaitPanels() throws Exception {
-    String finished = "sum by (cluster) (slurm_jobs_finished_total)";
-    Map<Map<String, String>, Double> before = Panels.byLabels(stack.prom.query(finished));
-    double from = now();
-    String job = Testbed.submitShortJob("alice", "e2e-" + RUN_ID, "physics_resv");
-    double counted;
+    Event job;
     try {
-      Poll.until("job " + job + " finished in sacct", Duration.ofSeconds(180), Duration.ofSeconds(1),
-          () -> Testbed.sacctState(job), st -> st.matches("COMPLETED|FAILED|TIMEOUT|CANCELLED.*"), stack::logs);
-      Poll.until("job " + job + " counted by both exporters", DEADLINE, POLL,
-          () -> Panels.byLabels(stack.prom.query(finished)),
-          now -> now.entrySet().stream().filter(e -> e.getValue() > before.getOrDefault(e.getKey(), 0.0)).count()
-              == CLUSTERS.size(), stack::logs);
-      counted = now();
-    } finally {
-      if (Testbed.sacctState(job).isEmpty() || Testbed.sacctState(job).matches("PENDING|RUNNING")) {
-        Testbed.cancel(job);
-      }
-      events.add(new Event("job " + job + " finished", from, now()));
+      job = Event.finishedJob(RUN_ID, List.of(stack.prom), CLUSTERS.size(), Duration.ofSeconds(60));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + stack.logs(), e);
     }
+    events.add(job);
     List<DashboardQueries.Target> waits = DashboardQueries.targets(repo, this::labelValues).stream()
         .filter(t -> t.expr().contains("slurm_job_wait_seconds")).toList();
     assertThat(waits).as("queue-wait panels").isNotEmpty();
     for (DashboardQueries.Target t : waits) {
       // evaluated when the job had just been counted: its wait is inside the rate window then
-      assertThat(Panels.shows(stack.prom.query(t.expr(), counted))).as(t.where() + " shows a number after job " + job
-          + " was counted: " + t.expr() + " -> " + stack.prom.query(t.expr(), counted)).isTrue();
+      assertThat(Panels.shows(stack.prom.query(t.expr(), job.to()))).as(t.where() + " shows a number after "
+          + job.name() + ": " + t.expr() + " -> " + stack.prom.query(t.expr(), job.to())).isTrue();
     }
   }
 
@@ -343,15 +330,7 @@ class EndToEndIT {
 
   /** label_values() of a dashboard variable, answered by the test's Prometheus. */
   List<String> labelValues(String query) {
-    try {
-      DashboardQueries.LabelValuesQuery q = DashboardQueries.parseLabelValues(query);
-      String url = stack.prom.base() + "/api/v1/label/" + q.label() + "/values"
-          + (q.match() == null ? "" : "?match[]=" + PromApi.enc(q.match()));
-      List<String> out = new ArrayList<>();
-      PromApi.JSON.readTree(PromApi.get(url)).path("data").forEach(v -> out.add(v.asText()));
-      return out;
-    } catch (Exception e) {
-      throw new AssertionError("variable query " + query + ": " + e, e);
-    }
+    return stack.prom.labelValues(query);
   }
+
 }

@@ -131,12 +131,15 @@ final class Panels {
   }
 
   /**
-   * For {@code x or vector(0)} / {@code x or label_replace(vector(0), …)}: x alone (the real data, without
+   * For {@code x or vector(0)}, {@code x or label_replace(vector(0), …)}, {@code x or count(y) * 0}: x alone (the real data, without
    * the "No data" fallback); null for other expressions.
    */
   static String withoutFallback(String expr) {
     int at = topLevel(expr, " or ", true);
-    if (at < 0 || !expr.substring(at + 4).trim().matches("(?s)((on|ignoring)\\s*\\([^)]*\\)\\s*)?(label_replace\\()?\\(?\\s*vector\\(0\\).*")) {
+    String rhs = expr.substring(Math.max(at, 0) + 4).trim();
+    boolean fallback = rhs.matches("(?s)((on|ignoring)\\s*\\([^)]*\\)\\s*)?(label_replace\\()?\\(?\\s*vector\\(0\\).*")
+        || rhs.matches("(?s).*\\*\\s*0(\\s*,.*|\\s*\\)*)"); // "x or count(source) * 0": 0 while the source reports
+    if (at < 0 || !fallback) {
       return null;
     }
     return expr.substring(0, at).trim();
@@ -188,7 +191,7 @@ final class Panels {
    * Evaluates every target at {@code steady} (before the test's events); a target that shows nothing then
    * is evaluated every 2 s during each event (and up to 12 s after it, for rate windows).
    */
-  static Report check(PromApi prom, List<Target> targets, List<EndToEndIT.Event> events, double steady) throws Exception {
+  static Report check(PromApi prom, List<Target> targets, List<Event> events, double steady) throws Exception {
     List<String> proven = new ArrayList<>();
     Map<String, String> atEvent = new LinkedHashMap<>();
     List<String> fallbackOnly = new ArrayList<>();
@@ -205,7 +208,7 @@ final class Panels {
       if (!shows(r)) {
         // panels that show something only while it happens: evaluate during the test's events
         List<String> seen = new ArrayList<>();
-        for (EndToEndIT.Event ev : events) {
+        for (Event ev : events) {
           for (double at = ev.from() + 2; at <= ev.to() + 12; at += 2) {
             List<Sample> during = prom.query(t.expr(), at);
             if (shows(during)) {
@@ -217,7 +220,7 @@ final class Panels {
         }
         event = seen.isEmpty() ? null : String.join(", ", seen);
       }
-      String during = " (now and during " + events.stream().map(EndToEndIT.Event::name).toList() + ")";
+      String during = " (now and during " + events.stream().map(Event::name).toList() + ")";
       if (r.isEmpty()) {
         failures.add(t.where() + ": " + t.expr() + " -> no series" + during);
         continue;
@@ -230,7 +233,7 @@ final class Panels {
       String real = withoutFallback(t.expr());
       if (real != null && !shows(prom.query(real, steady))) {
         List<String> seen = new ArrayList<>();
-        for (EndToEndIT.Event ev : events) {
+        for (Event ev : events) {
           for (double at = ev.from() + 2; at <= ev.to() + 12; at += 2) {
             if (shows(prom.query(real, at))) {
               seen.add(ev.name());

@@ -115,6 +115,20 @@ final class PromApi {
     };
   }
 
+  /** A dashboard variable's label_values(...) query, answered by this store's label API. */
+  List<String> labelValues(String query) {
+    try {
+      DashboardQueries.LabelValuesQuery q = DashboardQueries.parseLabelValues(query);
+      String url = base + "/api/v1/label/" + q.label() + "/values"
+          + (q.match() == null ? "" : "?match[]=" + enc(q.match()));
+      List<String> out = new ArrayList<>();
+      JSON.readTree(get(url)).path("data").forEach(v -> out.add(v.asText()));
+      return out;
+    } catch (Exception e) {
+      throw new AssertionError("variable query " + query + " against " + base + ": " + e, e);
+    }
+  }
+
   /** Prometheus' own view of its alerting rules' alerts (pending and firing). */
   JsonNode prometheusAlerts() throws IOException, InterruptedException {
     return JSON.readTree(get(base + "/api/v1/alerts")).path("data").path("alerts");

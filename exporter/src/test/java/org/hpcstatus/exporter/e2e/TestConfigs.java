@@ -204,6 +204,9 @@ final class TestConfigs {
     lines.add("  overlap: 7d");
     lines.add("  sacct_calls_per_minute: 60");
     lines.add("  min_jobs: 1");
+    if (s == null) {
+      return String.join("\n", lines) + "\n"; // Slurm and accounting only
+    }
     lines.add("services:");
     lines.add("  - {name: e2e-broker, kind: mqtt, target: \"tcp://127.0.0.1:" + s.privateMqttPort()
         + "\", interval: 1s, timeout: 900ms, failure_threshold: 1, round_trip_topic: hpcstatus/e2e/rt}");

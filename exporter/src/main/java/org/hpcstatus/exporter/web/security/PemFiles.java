@@ -57,7 +57,7 @@ final class PemFiles {
       PrivateKey k;
       try {
         if (o instanceof PEMKeyPair kp) {
-          k = conv.getKeyPair(kp).getPrivate();
+          k = conv.getPrivateKey(kp.getPrivateKeyInfo()); // SEC1 keys may lack the public half
         } else if (o instanceof PrivateKeyInfo info) {
           k = conv.getPrivateKey(info);
         } else if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {

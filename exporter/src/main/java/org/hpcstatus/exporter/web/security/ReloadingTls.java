@@ -28,11 +28,17 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@link HttpsConfigurator#configure} for every new connection: that is where a change of the files is
  * noticed ({@code beforeHandshake}) and where protocols, cipher suites and client-auth mode are applied.
  *
+ * <p>TLS sessions live at most {@link #SESSION_TIMEOUT_SECONDS} and cached ones are invalidated on a swap:
+ * a client resuming a session skips the certificate exchange, so without this a rotated certificate or a
+ * removed client CA would only take effect for resuming clients after the JDK's default 24 h. (Prometheus
+ * does not resume TLS sessions at all.)
+ *
  * <p>Key-manager aliases carry the material's generation, so one handshake never mixes the certificate of
  * one generation with the key of another, even if a reload lands in the middle of it.
  */
 final class ReloadingTls {
   private static final int KEEP = 4;
+  static final int SESSION_TIMEOUT_SECONDS = 300;
 
   private final Runnable beforeHandshake;
   private final Runnable clientCertRejected;
@@ -48,6 +54,7 @@ final class ReloadingTls {
     try {
       context = SSLContext.getInstance("TLS");
       context.init(new KeyManager[] {new Keys()}, new TrustManager[] {new Trust()}, null);
+      context.getServerSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JVM has no TLS implementation", e);
     }
@@ -61,6 +68,15 @@ final class ReloadingTls {
     }
     current = m;
     generation = g;
+    if (context != null) {
+      var sessions = context.getServerSessionContext();
+      for (var ids = sessions.getIds(); ids.hasMoreElements(); ) {
+        var session = sessions.getSession(ids.nextElement());
+        if (session != null) {
+          session.invalidate();
+        }
+      }
+    }
   }
 
   TlsMaterial current() {

@@ -167,10 +167,56 @@ final class TestPki {
         kmf.init(ks, new char[0]);
       }
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+      ctx.init(kmf == null ? null : new javax.net.ssl.KeyManager[] {
+          new Presenting((javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0])},
+          tmf.getTrustManagers(), new SecureRandom());
       return ctx;
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Presents the client certificate whatever CAs the server names (as curl --cert does). */
+  private static final class Presenting extends javax.net.ssl.X509ExtendedKeyManager {
+    private final javax.net.ssl.X509ExtendedKeyManager km;
+
+    Presenting(javax.net.ssl.X509ExtendedKeyManager km) {
+      this.km = km;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine e) {
+      return "client";
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+      return "client";
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+      return new String[] {"client"};
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return km.getCertificateChain(alias);
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return km.getPrivateKey(alias);
     }
   }
 

@@ -19,6 +19,8 @@ command -v curl >/dev/null || need+=(curl)
 # promtool (metrics lint, later rule tests) from Debian's prometheus package: the tests run
 # /usr/bin/promtool; apt_install keeps the package's server from being started
 [[ -x /usr/bin/promtool ]] || need+=(prometheus)
+# systemd-analyze verify for deploy/systemd (SystemdUnitIT); works without systemd as PID 1
+command -v systemd-analyze >/dev/null || need+=(systemd)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
   apt_install "${need[@]}"

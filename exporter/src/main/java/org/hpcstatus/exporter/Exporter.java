@@ -1,12 +1,19 @@
 package org.hpcstatus.exporter;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.hpcstatus.exporter.accounting.Accounting;
-import org.hpcstatus.exporter.config.Config;
+import org.hpcstatus.exporter.accounting.AccountingConfig;
+import org.hpcstatus.exporter.accounting.AccountingEngine;
+import org.hpcstatus.exporter.accounting.RateLimiter;
+import org.hpcstatus.exporter.accounting.SacctSource;
+import org.hpcstatus.exporter.accounting.StateStore;
+import org.hpcstatus.exporter.config.ConfigException;
 import org.hpcstatus.exporter.core.ClusterName;
 import org.hpcstatus.exporter.core.CommandException;
 import org.hpcstatus.exporter.core.CommandRunner;
@@ -16,10 +23,20 @@ import org.hpcstatus.exporter.core.SelfMetrics;
 import org.hpcstatus.exporter.core.SourceCache;
 import org.hpcstatus.exporter.health.HealthChecks;
 import org.hpcstatus.exporter.slurm.common.ScontrolConfig;
+import org.hpcstatus.exporter.web.MetricsHandler;
+import org.hpcstatus.exporter.web.Responses;
+import org.hpcstatus.exporter.web.Route;
+import org.hpcstatus.exporter.web.StatusPage;
+import org.hpcstatus.exporter.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires one exporter instance from a config: runner, sources, collectors, poller, registry. */
+/**
+ * The one place that builds the exporter from a (validated) config — {@code serve}, {@code print-metrics},
+ * {@code probe} and {@code backfill} all start here: the command runners, the cluster name, the Slurm
+ * poller, the service checks, accounting, the registry and the HTTP route table. Parts a command does not
+ * use are not built (accounting only on {@link #start()} or {@link #accountingEngine}).
+ */
 public final class Exporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);
 
@@ -32,7 +49,11 @@ public final class Exporter implements AutoCloseable {
   private final PrometheusRegistry registry;
   private final HealthChecks healthChecks;
   private final ExporterCollector collector;
+  private CommandRunner sacctRunner;
   private volatile Accounting accounting;
+  private volatile boolean closed;
+  private Thread clusterLookup;
+  private boolean lookupFailedBefore;
 
   public Exporter(Config config) {
     this(config, new PrometheusRegistry());
@@ -40,44 +61,161 @@ public final class Exporter implements AutoCloseable {
 
   public Exporter(Config config, PrometheusRegistry registry) {
     this.config = config;
-    this.runner = new CommandRunner(config.slurm().binDir() == null ? null : Path.of(config.slurm().binDir()),
-        config.slurm().commandTimeout(), config.slurm().maxOutputBytes(), self);
+    this.runner = new CommandRunner(binDir(), config.slurm().commandTimeout(), config.slurm().maxOutputBytes(), self);
     this.sources = new SourceCache(runner, self, Clock.systemUTC());
     this.cluster = new ClusterName(config.cluster(), this::lookupClusterName);
     this.poller = new Poller(Collectors.enabled(config), sources, cluster, self);
     this.healthChecks = new HealthChecks(config.services(), cluster::get);
     this.registry = registry;
-    config.accounting().validate();
     this.collector = new ExporterCollector(new ExporterCollector.Part(poller::snapshots, poller::generation),
         new ExporterCollector.Part(healthChecks::snapshots, healthChecks::generation));
     registry.register(collector);
   }
 
+  private Path binDir() {
+    return config.slurm().binDir() == null ? null : Path.of(config.slurm().binDir());
+  }
+
+  /** The one lookup of Slurm's ClusterName (every command and part asks {@link #clusterName()}). */
   private String lookupClusterName() {
     try {
       var r = runner.run("scontrol show config", List.of("scontrol", "show", "config"), false);
       return ScontrolConfig.parse(r.stdout()).get("ClusterName");
     } catch (CommandException e) {
-      LOG.warn("cannot read ClusterName from scontrol show config: {}", e.getMessage());
+      synchronized (this) {
+        if (!lookupFailedBefore) {
+          LOG.warn("cannot read ClusterName from scontrol show config (retrying; /metrics answers 503 until then,"
+              + " or set cluster: in the config): {}", e.getMessage());
+        }
+        lookupFailedBefore = true;
+      }
       return null;
     }
   }
 
   /**
-   * Starts background polling and, when enabled, accounting (sacct ingest). Accounting takes the state
-   * directory's lock, so it only runs in the long-lived {@code serve}, never in print-metrics or probe.
+   * Starts the background work of {@code serve}: the cluster-name lookup (retried until it succeeds),
+   * polling, service checks and, when enabled and usable, accounting (which takes the state directory's
+   * lock, so it never runs in print-metrics or probe).
+   *
+   * @throws ConfigException if {@code accounting.enabled: true} but accounting cannot run here
    */
   public Exporter start() {
+    startClusterLookup();
     poller.start();
     healthChecks.start();
-    Accounting a = Accounting.create(config.accounting(), cluster,
-        config.slurm().binDir() == null ? null : Path.of(config.slurm().binDir()), config.slurm().maxOutputBytes(),
-        self);
+    Accounting a = accountingService();
     if (a != null) {
       accounting = a.start();
       collector.add(new ExporterCollector.Part(a::snapshots, a::generation));
     }
     return this;
+  }
+
+  /** Looks the cluster name up now and then every 1, 2, 4 … 60 s until it is known; then the thread ends. */
+  private synchronized void startClusterLookup() {
+    if (clusterLookup != null || cluster.known()) {
+      return;
+    }
+    clusterLookup = new Thread(() -> {
+      long waitMs = 1000;
+      while (!closed) {
+        cluster.resolve();
+        if (cluster.known()) {
+          return;
+        }
+        try {
+          Thread.sleep(waitMs);
+        } catch (InterruptedException e) {
+          return;
+        }
+        waitMs = Math.min(60_000, waitMs * 2);
+      }
+    }, "cluster-name");
+    clusterLookup.setDaemon(true);
+    clusterLookup.start();
+  }
+
+  /** The runner for sacct: its own timeout and output cap (built once). */
+  public synchronized CommandRunner sacctRunner() {
+    if (sacctRunner == null) {
+      AccountingConfig acc = config.accounting();
+      sacctRunner = new CommandRunner(binDir(), acc.sacctTimeout(),
+          AccountingConfig.sacctOutputCap(config.slurm().maxOutputBytes()), self);
+    }
+    return sacctRunner;
+  }
+
+  /**
+   * The accounting service of {@code serve} (not started), or null when accounting is off: with
+   * {@code enabled} unset (auto) a missing sacct or unusable state directory turns it off with a warning.
+   *
+   * @throws ConfigException with {@code enabled: true} when accounting cannot run here
+   */
+  Accounting accountingService() {
+    AccountingConfig acc = config.accounting();
+    if (Boolean.FALSE.equals(acc.enabled())) {
+      return null;
+    }
+    String problem = accountingProblem(acc);
+    if (problem != null) {
+      if (Boolean.TRUE.equals(acc.enabled())) {
+        throw new ConfigException("/accounting/enabled", "accounting is enabled but " + problem);
+      }
+      LOG.warn("accounting disabled: {} (set accounting.enabled: false to silence, or fix and restart)", problem);
+      return null;
+    }
+    return Accounting.create(acc, cluster, sacctRunner(), self);
+  }
+
+  /** Why accounting cannot run here (no sacct, state directory not usable), or null. */
+  private String accountingProblem(AccountingConfig acc) {
+    if (sacctRunner().locate("sacct").isEmpty()) {
+      return "sacct not found" + (binDir() != null ? " in " + binDir() : " on PATH");
+    }
+    Path dir = Path.of(acc.stateDir());
+    try {
+      Files.createDirectories(dir);
+      return Files.isWritable(dir) ? null : "state directory " + dir + " is not writable";
+    } catch (IOException e) {
+      return "cannot create state directory " + dir + ": " + e.getMessage();
+    }
+  }
+
+  /** The accounting engine over one cluster's state ({@code backfill}), paced by the sacct rate limit. */
+  public AccountingEngine accountingEngine(StateStore store) throws IOException {
+    AccountingConfig acc = config.accounting();
+    return new AccountingEngine(store, SacctSource.of(sacctRunner()), acc, Clock.systemUTC(),
+        RateLimiter.realTime(acc.minCallSpacing()));
+  }
+
+  /**
+   * The route table. One line per route; handlers come from the parts they show (add a route here, with
+   * its access rule and, for long-lived responses, its own executor: see {@link Route}).
+   */
+  public List<Route> routes() {
+    return List.of(
+        Route.exact("/metrics", new MetricsHandler(registry, collector::generation, this::notReady)),
+        Route.exact("/-/healthy", ex -> Responses.text(ex, 200, "Exporter is healthy.\n")).access(Route.Access.PUBLIC),
+        Route.exact("/", new StatusPage(this::clusterForPage, poller::statusLines, healthChecks::status)));
+  }
+
+  /** Why /metrics cannot answer yet, or null. */
+  private String notReady() {
+    if (cluster.known()) {
+      return null;
+    }
+    return "cluster name not known yet: `scontrol show config` has not answered with a ClusterName;"
+        + " the exporter retries (set `cluster:` in the config to skip the lookup)";
+  }
+
+  private String clusterForPage() {
+    return cluster.known() ? cluster.get() : "not known yet (scontrol show config has not answered)";
+  }
+
+  /** Starts the HTTP server with {@link #routes()}. {@code host} null binds all interfaces; port 0 picks one. */
+  public WebServer serve(String host, int port) throws IOException {
+    return WebServer.builder().listen(host, port).routes(routes()).start();
   }
 
   public PrometheusRegistry registry() {
@@ -89,44 +227,11 @@ public final class Exporter implements AutoCloseable {
     return collector;
   }
 
-  /**
-   * Starts the HTTP server: {@code /metrics} from the encoded-exposition cache, {@code /} a status page,
-   * {@code /-/healthy} (client_java). {@code host} null binds all interfaces; port 0 picks a free one.
-   */
-  public io.prometheus.metrics.exporter.httpserver.HTTPServer serve(String host, int port) throws java.io.IOException {
-    // without TCP_NODELAY the JDK server's header and body writes meet the client's delayed ACK: +40 ms
-    // per scrape of a small body (measured). Read once, when the JDK's HTTP server is first used.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-    var metrics = new org.hpcstatus.exporter.core.MetricsEndpoint(registry, collector);
-    // client_java's own handler moves aside: /metrics is served from the cache
-    var b = io.prometheus.metrics.exporter.httpserver.HTTPServer.builder().port(port).registry(registry)
-        .metricsHandlerPath("/metrics-uncached")
-        .defaultHandler(ex -> {
-          String path = ex.getRequestURI().getPath();
-          if (path.equals("/metrics")) {
-            metrics.handle(ex);
-            return;
-          }
-          byte[] body = org.hpcstatus.exporter.cli.ServeCommand.landingPage(this)
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-          ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-          ex.sendResponseHeaders(path.equals("/") ? 200 : 404, body.length);
-          ex.getResponseBody().write(body);
-          ex.close();
-        });
-    if (host != null) {
-      b.hostname(host);
-    }
-    return b.buildAndStart();
-  }
-
   public Poller poller() {
     return poller;
   }
 
-  /** The service health checks (issue 3): status and history for the status page. */
+  /** The service health checks: status and history for the status page. */
   public HealthChecks healthChecks() {
     return healthChecks;
   }
@@ -143,6 +248,11 @@ public final class Exporter implements AutoCloseable {
     return config;
   }
 
+  /** The cluster label (resolve() looks it up, blocking; get() never blocks). */
+  public ClusterName clusterName() {
+    return cluster;
+  }
+
   public String cluster() {
     return cluster.get();
   }
@@ -153,6 +263,14 @@ public final class Exporter implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    Thread t;
+    synchronized (this) {
+      t = clusterLookup;
+    }
+    if (t != null) {
+      t.interrupt();
+    }
     poller.close();
     healthChecks.close();
     Accounting a = accounting;

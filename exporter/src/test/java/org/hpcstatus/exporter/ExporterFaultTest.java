@@ -2,7 +2,7 @@ package org.hpcstatus.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import org.hpcstatus.exporter.web.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,9 +26,9 @@ class ExporterFaultTest {
   record Scrape(int status, String body) {}
 
   static Scrape scrape(Exporter exporter) throws Exception {
-    try (HTTPServer server = exporter.serve("127.0.0.1", 0)) {
+    try (WebServer server = exporter.serve("127.0.0.1", 0)) {
       HttpResponse<String> r = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/metrics"))
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
               .timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       return new Scrape(r.statusCode(), r.body());
@@ -142,10 +142,10 @@ class ExporterFaultTest {
   void cachedExpositionFollowsEveryPollAndHonoursGzip() throws Exception {
     FakeSlurm fake = new FakeSlurm(tmp);
     try (Exporter e = new Exporter(ConfigLoader.parse(fake.config("5s") + "collectors:\n  jobs: {interval: 1s}\n"),
-        new PrometheusRegistry()); HTTPServer server = e.serve("127.0.0.1", 0)) {
+        new PrometheusRegistry()); WebServer server = e.serve("127.0.0.1", 0)) {
       e.poller().runAllOnce();
       HttpClient c = HttpClient.newHttpClient();
-      URI uri = URI.create("http://127.0.0.1:" + server.getPort() + "/metrics");
+      URI uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
       String first = c.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
       String again = c.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
       assertThat(again).isEqualTo(first).contains("slurm_jobs{cluster=\"fakecluster\",state=\"running\"} 4.0");
@@ -165,7 +165,7 @@ class ExporterFaultTest {
           .header("Accept", "application/openmetrics-text; version=1.0.0").build(), HttpResponse.BodyHandlers.ofString());
       assertThat(om.headers().firstValue("Content-Type").orElse("")).startsWith("application/openmetrics-text");
       assertThat(om.body()).endsWith("# EOF\n");
-      HttpResponse<String> root = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/"))
+      HttpResponse<String> root = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(root.statusCode()).isEqualTo(200);
       assertThat(root.body()).contains("fakecluster").contains("jobs: ok");
@@ -173,18 +173,27 @@ class ExporterFaultTest {
   }
 
   @Test
-  void noSlurmAtAllStillServes() throws Exception {
+  void noSlurmAtAllAnswers503UntilAClusterIsConfiguredThenServesTheFailures() throws Exception {
     FakeSlurm fake = new FakeSlurm(tmp);
     for (String b : new String[] {"scontrol", "squeue", "sdiag", "sshare"}) {
       fake.remove(b);
     }
+    // no ClusterName to read: never a guessed cluster="unknown" on /metrics
     try (Exporter e = exporter(fake, "5s")) {
+      e.poller().runAllOnce();
+      Scrape s = scrape(e);
+      assertThat(s.status()).isEqualTo(503);
+      assertThat(s.body()).contains("cluster name not known yet").contains("set `cluster:` in the config")
+          .doesNotContain("hpcstatus_");
+    }
+    try (Exporter e = new Exporter(ConfigLoader.parse(fake.config("5s") + "cluster: lab\n"), new PrometheusRegistry())) {
       e.poller().runAllOnce();
       Scrape s = scrape(e);
       assertThat(s.status()).isEqualTo(200);
       assertThat(s.body())
-          .contains("hpcstatus_collector_success{cluster=\"unknown\",collector=\"nodes\"} 0.0")
-          .contains("hpcstatus_exporter_build_info");
+          .contains("hpcstatus_collector_success{cluster=\"lab\",collector=\"nodes\"} 0.0")
+          .contains("hpcstatus_exporter_build_info")
+          .doesNotContain("cluster=\"unknown\"");
     }
   }
 }

@@ -25,7 +25,8 @@ public final class FakeSlurm {
         """);
     write("scontrol", """
         case "$*" in
-          "show config") echo "ClusterName             = fakecluster"; echo "SLURM_VERSION           = 22.05.8";;
+          "show config") if [ -f "%1$s/show-config.sh" ]; then . "%1$s/show-config.sh"; fi
+            echo "ClusterName             = fakecluster"; echo "SLURM_VERSION           = 22.05.8";;
           "-d -o show nodes") cat "%1$s/nodes";;
           "-o show partitions") cat "%1$s/partitions";;
           "-o show reservations") echo "No reservations in the system";;
@@ -74,6 +75,11 @@ public final class FakeSlurm {
     Path p = dir.resolve(name);
     Files.writeString(p, "#!/bin/sh\n" + body);
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** Shell code run by {@code scontrol show config} before it answers (e.g. to make it slow). */
+  public void beforeShowConfig(String body) throws Exception {
+    Files.writeString(dir.resolve("data/show-config.sh"), body + "\n");
   }
 
   /** Replaces the fake squeue's body. */

@@ -2,7 +2,7 @@ package org.hpcstatus.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import org.hpcstatus.exporter.web.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,7 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,9 +39,9 @@ class StatusPageTest {
       try (Exporter e = new Exporter(ConfigLoader.parse(yaml), new PrometheusRegistry())) {
         e.healthChecks().runAllOnce();
         e.healthChecks().runAllOnce();
-        try (HTTPServer server = e.serve("127.0.0.1", 0)) {
+        try (WebServer server = e.serve("127.0.0.1", 0)) {
           HttpResponse<String> r = HttpClient.newHttpClient().send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
                   .timeout(Duration.ofSeconds(10)).build(),
               HttpResponse.BodyHandlers.ofString());
           assertThat(r.statusCode()).isEqualTo(200);

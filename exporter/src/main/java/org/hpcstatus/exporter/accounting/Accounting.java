@@ -2,13 +2,11 @@ package org.hpcstatus.exporter.accounting;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
-import org.hpcstatus.exporter.config.ConfigException;
 import org.hpcstatus.exporter.core.ClusterName;
 import org.hpcstatus.exporter.core.CommandRunner;
 import org.hpcstatus.exporter.core.SelfMetrics;
@@ -53,42 +51,14 @@ public final class Accounting implements AutoCloseable {
   }
 
   /**
-   * The service for {@code serve}, or {@code null} when accounting is off. With {@code enabled} unset
-   * (auto) a missing sacct or unusable state directory turns it off with a warning; with
-   * {@code enabled: true} they are errors.
+   * The service for {@code serve}, reading sacct through {@code sacct} (the runner with the sacct timeout
+   * and output cap). Whether accounting is on and usable here is decided by the caller (the wiring).
    */
-  public static Accounting create(AccountingConfig config, ClusterName cluster, Path binDir, long maxOutputBytes,
+  public static Accounting create(AccountingConfig config, ClusterName cluster, CommandRunner sacct,
                                   SelfMetrics self) {
-    config.validate();
-    if (Boolean.FALSE.equals(config.enabled())) {
-      return null;
-    }
-    boolean explicit = Boolean.TRUE.equals(config.enabled());
-    CommandRunner runner = new CommandRunner(binDir, config.sacctTimeout(),
-        AccountingConfig.sacctOutputCap(maxOutputBytes), self);
-    String problem = null;
-    if (runner.locate("sacct").isEmpty()) {
-      problem = "sacct not found" + (binDir != null ? " in " + binDir : " on PATH");
-    } else {
-      try {
-        Files.createDirectories(Path.of(config.stateDir()));
-        if (!Files.isWritable(Path.of(config.stateDir()))) {
-          problem = "state directory " + config.stateDir() + " is not writable";
-        }
-      } catch (IOException e) {
-        problem = "cannot create state directory " + config.stateDir() + ": " + e.getMessage();
-      }
-    }
-    if (problem != null) {
-      if (explicit) {
-        throw new ConfigException("/accounting/enabled", "accounting is enabled but " + problem);
-      }
-      LOG.warn("accounting disabled: {} (set accounting.enabled: false to silence, or fix and restart)", problem);
-      return null;
-    }
     self.registerCollector("accounting");
     // resolve() may run scontrol: fine here, the accounting thread is off the scrape path
-    return new Accounting(config, cluster::resolve, SacctSource.of(runner), self);
+    return new Accounting(config, cluster::resolve, SacctSource.of(sacct), self);
   }
 
   /** Starts the background thread. The state lock is taken there, once the cluster name is known. */
@@ -183,8 +153,9 @@ public final class Accounting implements AutoCloseable {
   }
 
   private void render() {
-    if (engine == null) {
-      // not open yet (cluster name unknown, state dir locked …): show that accounting is not working
+    if (engine == null || engine.isStale()) {
+      // not open yet (cluster name unknown, state dir locked …), or a failed step could not be rolled back to
+      // the last commit yet: show that accounting is not working, never half-counted totals
       snapshots = AccountingMetrics.renderHealthOnly(cluster.get(),
           new AccountingMetrics.Health(lastOk, lastSuccess, false));
       generation.incrementAndGet();

@@ -26,9 +26,9 @@ public record AccountingConfig(
 
   public static final String DEFAULT_STATE_DIR = "/var/lib/hpc-status-exporter/accounting";
   /**
-   * Cap on one sacct call's output (or {@code slurm.max_output_bytes} if smaller). A window whose output
-   * is larger is split in halves, so a huge month costs a few more sacct calls instead of hundreds of MB
-   * of heap (the runner holds the whole output in memory).
+   * Output cap of the sacct runner's String API ({@link org.hpcstatus.exporter.core.CommandRunner#run}), or
+   * {@code slurm.max_output_bytes} if smaller. Ingest does not use it: it streams sacct's output into the
+   * parser ({@code CommandRunner#stream}), so a window of any size is one call and is never split or refetched.
    */
   public static final long SACCT_MAX_OUTPUT_BYTES = 32L << 20;
 

@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccountingEngine {
   private static final Logger LOG = LoggerFactory.getLogger(AccountingEngine.class);
-  /** Below this a window is not split further when sacct's output is too large. */
-  static final long MIN_SPLIT_SECONDS = 60;
   private static final int MAX_ERROR_SAMPLES = 5;
 
   public enum Kind { REBUILD, BACKFILL, LIVE }
@@ -134,28 +132,50 @@ public final class AccountingEngine {
    */
   public StepResult step() throws CommandException, IOException, InterruptedException {
     if (stale) {
-      StateStore.Loaded l = store.load(clock.instant().getEpochSecond());
-      String cluster = state.cluster;
-      state = l.state();
-      seen = l.seen();
-      normalize();
-      if (state.cluster == null) {
-        state.cluster = cluster;
-      }
-      stale = false;
+      reload();
     }
     try {
+      StepResult r;
       if (!state.rebuildMonths.isEmpty()) {
-        return rebuild(state.rebuildMonths.get(0));
+        r = rebuild(state.rebuildMonths.get(0));
+      } else if (state.backfill != null && !state.backfill.done()) {
+        r = backfillMonth();
+      } else {
+        r = live();
       }
-      if (state.backfill != null && !state.backfill.done()) {
-        return backfillMonth();
-      }
-      return live();
+      store.clearFailure();
+      return r;
     } catch (Throwable t) {
+      if (!(t instanceof InterruptedException)) {
+        store.recordFailure(clock.instant(), t);
+      }
+      // count nothing of a failed step: go back to the last commit now, so that nothing renders (or is
+      // built upon) the half-counted totals; if that fails too, the next step tries again first
       stale = true;
+      try {
+        reload();
+      } catch (Throwable ignored) {
+        // still stale; see isStale()
+      }
       throw t;
     }
+  }
+
+  /** True while the in-memory state may hold uncommitted changes of a failed step (do not render it). */
+  public boolean isStale() {
+    return stale;
+  }
+
+  private void reload() throws IOException {
+    StateStore.Loaded l = store.load(clock.instant().getEpochSecond());
+    String cluster = state.cluster;
+    state = l.state();
+    seen = l.seen();
+    normalize();
+    if (state.cluster == null) {
+      state.cluster = cluster;
+    }
+    stale = false;
   }
 
   private StepResult live() throws CommandException, IOException, InterruptedException {
@@ -207,7 +227,7 @@ public final class AccountingEngine {
     RoaringBitmap b = new RoaringBitmap();
     long[] rows = new long[1];
     if (limit > from) {
-      fetchEach(from, limit, text -> parser.parse(text, rec -> {
+      fetch(from, limit, in -> parser.parse(in, rec -> {
         rows[0]++;
         if (rec.end() >= from && rec.end() < limit) {
           b.add((int) rec.jobIdRaw());
@@ -238,23 +258,15 @@ public final class AccountingEngine {
   }
 
   /**
-   * Fetches {@code [from, to]} and counts it. When the window is split (output over the cap), each part is
-   * parsed, deduped and aggregated as soon as it arrives and then dropped, so at most one sacct call's output
-   * is held at a time whatever the window holds; the caller commits once at the end.
+   * Fetches {@code [from, to]} with one sacct call and counts it while it streams in (whatever its size: the
+   * output is never held as a whole); the caller commits once at the end. If the call fails half way, the
+   * rows counted so far are in memory only and {@link #step()} drops them (count nothing of a failed call).
    */
   private StepResult ingest(Kind kind, long from, long to) throws CommandException, IOException, InterruptedException {
     lastErrors.clear();
-    long[] sum = new long[5];
-    fetchEach(from, to, text -> {
-      StepResult part = applyPart(kind, from, to, text);
-      sum[0] += part.rows();
-      sum[1] += part.counted();
-      sum[2] += part.duplicates();
-      sum[3] += part.steps();
-      sum[4] += part.malformed();
-    });
-    StepResult r = new StepResult(kind, Instant.ofEpochSecond(from), Instant.ofEpochSecond(to), sum[0], sum[1], sum[2],
-        sum[3], sum[4]);
+    StepResult[] part = new StepResult[1];
+    fetch(from, to, in -> part[0] = applyChunk(kind, from, to, in));
+    StepResult r = part[0];
     if (r.malformed() > 0) {
       // the overlap window re-reads the same bad lines every minute: warn once, then only at debug
       if (!warnedMalformed) {
@@ -266,11 +278,6 @@ public final class AccountingEngine {
       }
     }
     return r;
-  }
-
-  private StepResult applyPart(Kind kind, long from, long to, String text) throws IOException {
-    return applyChunk(kind, from, to,
-        new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** Parses and counts sacct output (dedupe included); no sacct call and no commit. */
@@ -312,33 +319,11 @@ public final class AccountingEngine {
         c.jobs + c.steps + c.malformed() + c.notFinished, counted[0], counted[1], c.steps, c.malformed());
   }
 
-  /** Receives one sacct call's output. */
-  private interface Part {
-    void accept(String text) throws IOException;
-  }
-
-  /**
-   * Rate-limited sacct windows covering {@code [from, to]}: one call, or — while the output exceeds the
-   * runner's cap — the two halves, recursively. Each call's output goes to {@code part} before the next call,
-   * so it can be released: memory is bounded by the cap, not by the window (the halves are never joined).
-   */
-  private void fetchEach(long from, long to, Part part) throws CommandException, IOException, InterruptedException {
+  /** One rate-limited sacct call for {@code [from, to]}, its output streamed to {@code sink}. */
+  private void fetch(long from, long to, SacctSource.Sink sink) throws CommandException, IOException,
+      InterruptedException {
     limiter.acquire();
-    String text;
-    try {
-      text = source.fetch(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to));
-    } catch (CommandException e) {
-      if (e.reason() != CommandException.Reason.OUTPUT_TOO_LARGE || to - from < 2 * MIN_SPLIT_SECONDS) {
-        throw e;
-      }
-      long mid = from + (to - from) / 2;
-      LOG.info("accounting: sacct output for {}..{} too large, splitting the window", Instant.ofEpochSecond(from),
-          Instant.ofEpochSecond(to));
-      fetchEach(from, mid, part);
-      fetchEach(mid, to, part);
-      return;
-    }
-    part.accept(text);
+    source.fetch(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to), sink);
   }
 
   /** Users counted per state across accounts (for tests and the backfill summary). */

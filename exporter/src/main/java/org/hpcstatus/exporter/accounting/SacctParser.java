@@ -31,6 +31,11 @@ public final class SacctParser {
   /** Terminal states we ask for ({@code -s}); with {@code -S/-E} sacct then selects by end time. */
   public static final String STATES = "CA,CD,F,NF,OOM,PR,TO,BF,DL";
   static final int FIELDS = 18;
+  /**
+   * Longest line accepted (sacct's are a few hundred bytes; a NodeList can make one a few MB); a longer one
+   * is counted as malformed and skipped, so one bad line cannot grow the buffer without bound.
+   */
+  static final int MAX_LINE_BYTES = 16 << 20;
   private static final java.time.format.DateTimeFormatter SACCT_TIME =
       java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
 
@@ -102,6 +107,7 @@ public final class SacctParser {
     int lineStart = 0;
     int scan = 0;
     int pipes = 0;
+    boolean skipping = false; // inside a line longer than the buffer
     cuts[0] = -1;
     while (true) {
       int n = in.read(buf, len, buf.length - len);
@@ -109,8 +115,25 @@ public final class SacctParser {
         break;
       }
       len += n;
+      int i = scan;
+      if (skipping) {
+        int nl = i;
+        while (nl < len && buf[nl] != '\n') {
+          nl++;
+        }
+        if (nl == len) {
+          len = 0;
+          scan = 0;
+          continue;
+        }
+        skipping = false;
+        lineStart = nl + 1;
+        i = nl + 1;
+        pipes = 0;
+        cuts[0] = nl;
+      }
       // one pass over the bytes finds both the line ends and the field separators
-      for (int i = scan; i < len; i++) {
+      for (; i < len; i++) {
         byte x = buf[i];
         if (x == '|') {
           if (pipes < FIELDS) {
@@ -125,9 +148,17 @@ public final class SacctParser {
           cuts[0] = i;
         }
       }
-      if (lineStart == 0 && len == buf.length) {
-        buf = Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
+      if (lineStart == 0 && len == buf.length && buf.length < MAX_LINE_BYTES) {
+        buf = Arrays.copyOf(buf, Math.min(MAX_LINE_BYTES, buf.length * 2)); // a long line: room for it
         scan = len;
+      } else if (lineStart == 0 && len == buf.length) {
+        // a line longer than any sacct line can be: malformed, skipped up to its end (memory stays bounded)
+        c.errors.add("line longer than " + MAX_LINE_BYTES + " bytes", text(buf, 0, 120) + "…");
+        skipping = true;
+        len = 0;
+        scan = 0;
+        pipes = 0;
+        cuts[0] = -1;
       } else {
         // move the partial last line to the front and rescan it (it is short)
         System.arraycopy(buf, lineStart, buf, 0, len - lineStart);
@@ -135,16 +166,15 @@ public final class SacctParser {
         lineStart = 0;
         pipes = 0;
         cuts[0] = -1;
-        scan = 0;
-        for (int i = 0; i < len; i++) {
-          if (buf[i] == '|' && pipes < FIELDS && ++pipes < FIELDS) {
-            cuts[pipes] = i;
+        for (int k = 0; k < len; k++) {
+          if (buf[k] == '|' && pipes < FIELDS && ++pipes < FIELDS) {
+            cuts[pipes] = k;
           }
         }
         scan = len;
       }
     }
-    if (len > 0) {
+    if (len > 0 && !skipping) {
       parseScanned(buf, 0, len, pipes, sink, c);
     }
     return c;

@@ -49,6 +49,8 @@ public final class StateStore implements AutoCloseable {
   static final String LOCK = "lock";
   static final String SEEN = "seen";
   static final String QUARANTINE = "quarantine";
+  /** One line, {@code <time> <error>}: the last failed step, until a step succeeds (read by {@code probe}). */
+  static final String LAST_ERROR = "last-error";
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -80,9 +82,14 @@ public final class StateStore implements AutoCloseable {
     return s.startsWith(".") ? "_" + s : s;
   }
 
+  /** The state directory of {@code cluster} under {@code root}. */
+  static Path clusterDir(Path root, String cluster) {
+    return root.resolve(dirName(cluster));
+  }
+
   /** Opens (creating) {@code root/<cluster>} and takes its lock, or throws {@link StateLockedException}. */
   public static StateStore open(Path root, String cluster) throws IOException {
-    Path dir = root.resolve(dirName(cluster));
+    Path dir = clusterDir(root, cluster);
     Files.createDirectories(dir.resolve(SEEN));
     Path lockFile = dir.resolve(LOCK);
     FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -219,6 +226,29 @@ public final class StateStore implements AutoCloseable {
       if (o == null || o != st.origin) {
         AtomicFiles.write(dir.resolve(ORIGIN), (st.origin + "\n").getBytes(StandardCharsets.US_ASCII));
       }
+    }
+  }
+
+  /** Remembers a failed step for {@code probe}; best effort (it may be the disk that failed). */
+  void recordFailure(Instant at, Throwable t) {
+    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    if (t instanceof Error) {
+      msg = t.getClass().getSimpleName() + ": " + msg;
+    }
+    try {
+      AtomicFiles.write(dir.resolve(LAST_ERROR), (at + " " + msg.replace('\n', ' ') + "\n")
+          .getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("could not record the accounting failure: {}", e.toString());
+    }
+  }
+
+  /** A step succeeded: the last failure is history. */
+  void clearFailure() {
+    try {
+      Files.deleteIfExists(dir.resolve(LAST_ERROR));
+    } catch (IOException e) {
+      LOG.debug("could not remove {}: {}", LAST_ERROR, e.toString());
     }
   }
 

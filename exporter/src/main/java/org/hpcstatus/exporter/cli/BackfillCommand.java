@@ -2,7 +2,6 @@ package org.hpcstatus.exporter.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,17 +16,11 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.hpcstatus.exporter.accounting.AccountingConfig;
 import org.hpcstatus.exporter.accounting.AccountingEngine;
 import org.hpcstatus.exporter.accounting.BackfillRunner;
-import org.hpcstatus.exporter.accounting.RateLimiter;
-import org.hpcstatus.exporter.accounting.SacctSource;
 import org.hpcstatus.exporter.accounting.StateLockedException;
 import org.hpcstatus.exporter.accounting.StateStore;
-import org.hpcstatus.exporter.config.Config;
-import org.hpcstatus.exporter.core.ClusterName;
+import org.hpcstatus.exporter.Config;
+import org.hpcstatus.exporter.Exporter;
 import org.hpcstatus.exporter.core.CommandException;
-import org.hpcstatus.exporter.core.CommandRunner;
-import org.hpcstatus.exporter.core.SelfMetrics;
-import org.hpcstatus.exporter.slurm.common.ScontrolConfig;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -58,37 +51,22 @@ public final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Config config = options.load();
-    AccountingConfig acc = config.accounting().validate();
+    AccountingConfig acc = config.accounting();
     Instant from = parseTime("--since", since);
     Instant to = until == null ? Instant.now() : parseTime("--until", until);
     if (!from.isBefore(to)) {
       System.err.println("backfill: --since must be before --until");
       return 2;
     }
-    SelfMetrics self = new SelfMetrics();
-    Path binDir = config.slurm().binDir() == null ? null : Path.of(config.slurm().binDir());
-    CommandRunner scontrol = new CommandRunner(binDir, config.slurm().commandTimeout(), config.slurm().maxOutputBytes(),
-        self);
-    {
-      String cluster = new ClusterName(config.cluster(), () -> {
-        try {
-          return ScontrolConfig.parse(scontrol.run("scontrol show config", List.of("scontrol", "show", "config"),
-              false).stdout()).get("ClusterName");
-        } catch (CommandException e) {
-          LOG.warn("cannot read ClusterName: {}", e.getMessage());
-          return null;
-        }
-      }).resolve();
-      if (cluster.equals(ClusterName.UNKNOWN)) {
+    try (Exporter exporter = new Exporter(config)) {
+      String cluster = exporter.clusterName().resolve();
+      if (!exporter.clusterName().known()) {
         System.err.println("backfill: cannot determine the cluster name (scontrol show config failed); "
             + "set `cluster:` in the config");
         return 1;
       }
-      CommandRunner runner = new CommandRunner(binDir, acc.sacctTimeout(),
-          AccountingConfig.sacctOutputCap(config.slurm().maxOutputBytes()), self);
       try (StateStore store = StateStore.open(Path.of(acc.stateDir()), cluster)) {
-        AccountingEngine engine = new AccountingEngine(store, SacctSource.of(runner), acc, Clock.systemUTC(),
-            RateLimiter.realTime(acc.minCallSpacing()));
+        AccountingEngine engine = exporter.accountingEngine(store);
         LOG.info("backfill of cluster {} from {} to {} into {} (at most {} sacct calls/min)", cluster, from, to,
             store.dir(), acc.sacctCallsPerMinute());
         long counted;

@@ -1,8 +1,9 @@
 package org.hpcstatus.exporter.cli;
 
 import java.nio.file.Path;
-import org.hpcstatus.exporter.config.Config;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.Config;
+import org.hpcstatus.exporter.ConfigLoader;
+import org.hpcstatus.exporter.config.ListenAddress;
 import picocli.CommandLine.Option;
 
 /** Options shared by every subcommand. */
@@ -16,12 +17,13 @@ public final class CommonOptions {
       description = "Address to serve /metrics on (default :9850, or web.listen_address from the config).")
   String listenAddress;
 
+  /** The validated config: the file (or the defaults) with the flags applied. */
   Config load() {
     Config c = config == null ? Config.defaults() : ConfigLoader.load(config);
-    if (listenAddress != null) {
-      c = new Config(c.cluster(), new Config.Web(listenAddress), c.slurm(), c.collectors(), c.jobs(),
-          c.accounting(), c.services());
+    if (listenAddress == null) {
+      return c;
     }
-    return c;
+    ListenAddress.parse("/web/listen_address", listenAddress); // the flag stands in for the key
+    return c.withListenAddress(listenAddress);
   }
 }

@@ -19,6 +19,10 @@ public final class PrintMetricsCommand implements Callable<Integer> {
     try (Exporter exporter = new Exporter(options.load())) {
       exporter.poller().runAllOnce();
       exporter.healthChecks().runAllOnce();
+      if (!exporter.clusterName().known()) {
+        System.err.println("print-metrics: the cluster name is not known (scontrol show config failed): the"
+            + " cluster label below is \"" + exporter.cluster() + "\"; set `cluster:` in the config");
+      }
       PrometheusTextFormatWriter.create().write(System.out, exporter.registry().scrape(),
           io.prometheus.metrics.config.EscapingScheme.ALLOW_UTF8);
       System.out.flush();

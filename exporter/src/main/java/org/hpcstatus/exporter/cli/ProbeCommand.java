@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hpcstatus.exporter.Collectors;
 import org.hpcstatus.exporter.Exporter;
-import org.hpcstatus.exporter.config.Config;
+import org.hpcstatus.exporter.Config;
+import org.hpcstatus.exporter.accounting.AccountingDoctor;
 import org.hpcstatus.exporter.config.Durations;
 import org.hpcstatus.exporter.core.CommandException;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Mixin;
 
 /** Checks the environment: Slurm binaries, controller reachability, versions, and each collector once. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-    description = "Check the environment and what each collector would do; exits 1 if Slurm is absent.")
+    description = "Check the environment and what each collector would do; exits 1 if Slurm is absent "
+        + "or accounting is enabled but unusable.")
 public final class ProbeCommand implements Callable<Integer> {
 
   @Mixin
@@ -25,6 +27,7 @@ public final class ProbeCommand implements Callable<Integer> {
     Config config = options.load();
     PrintStream out = System.out;
     boolean slurmOk = true;
+    AccountingDoctor.Report accounting;
     try (Exporter exporter = new Exporter(config)) {
       out.println("hpc-status-exporter " + exporter.self().version());
       out.println("== Slurm binaries");
@@ -51,14 +54,11 @@ public final class ProbeCommand implements Callable<Integer> {
         }
       }
       out.println("== Collectors (name, enabled, interval, command, result of one run)");
-      Map<String, Boolean> enabled = new java.util.HashMap<>();
-      Collectors.enabled(config).forEach(s -> enabled.put(s.collector().name(), true));
       exporter.poller().runAllOnce();
       Map<String, String> status = exporter.status();
       for (Collectors.Entry e : Collectors.TABLE) {
-        boolean on = enabled.containsKey(e.name());
-        Config.CollectorSettings s = config.collectors().get(e.name());
-        String interval = Durations.format(s != null && s.interval() != null ? s.interval() : e.defaultInterval());
+        boolean on = Collectors.isEnabled(config, e);
+        String interval = Durations.format(Collectors.interval(config, e));
         out.printf("  %-13s %-8s every %-5s %-45s %s%n", e.name(), on ? "enabled" : "disabled", interval,
             e.source(), on ? status.get(e.name()) : "-");
       }
@@ -73,7 +73,14 @@ public final class ProbeCommand implements Callable<Integer> {
               : "FAILED " + last.reason().label() + ": " + last.message());
         }
       }
+      accounting = AccountingDoctor.examine(config.accounting(), exporter.cluster(), exporter.runner(),
+          java.time.Clock.systemUTC());
+      accounting.print(out);
       out.println("== cluster label: " + exporter.cluster());
+    }
+    if (accounting.unusable()) {
+      System.err.println("probe: accounting is enabled but not usable (see FAIL above)");
+      return 1;
     }
     if (!slurmOk) {
       System.err.println("probe: Slurm is not usable here (scontrol missing or controller not answering)");

@@ -26,6 +26,11 @@ public final class ClusterName {
     return new ClusterName(name, () -> null);
   }
 
+  /** Whether the label is the real one: configured, or looked up successfully. */
+  public boolean known() {
+    return configured != null || resolved != null;
+  }
+
   /** The label value now, never blocking (the scrape path): "unknown" until a lookup succeeded. */
   public String get() {
     if (configured != null) {

@@ -2,6 +2,7 @@ package org.hpcstatus.exporter.core;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,15 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecuteResultHandler;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
+import org.apache.commons.exec.ExecuteStreamHandler;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.environment.EnvironmentUtils;
 
 /**
  * Runs external commands (Slurm's CLI) safely: an argv list and never a shell, a hard timeout that
- * kills the whole process tree, a cap on captured output, and a fixed environment
+ * kills the whole process tree, a cap on captured output (or stdout handed over as a stream, see
+ * {@link #stream}), and a fixed environment
  * ({@code TZ=UTC}, {@code SLURM_TIME_FORMAT=standard}, {@code LC_ALL=C}) so that timestamps and
  * numbers parse the same everywhere. Every run is recorded in {@link SelfMetrics} under its
  * command label (duration histogram, failures by reason).
@@ -31,6 +35,10 @@ public class CommandRunner {
   private final Duration timeout;
   private final long maxOutputBytes;
   private final SelfMetrics self;
+  /** How much of a streamed command's stdout may wait for its reader. */
+  static final int PIPE_BYTES = 256 * 1024;
+  /** How long to wait for a killed process to be reaped (and for stderr to end) before giving up on it. */
+  static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
   public CommandRunner(Path binDir, Duration timeout, long maxOutputBytes, SelfMetrics self) {
     this.binDir = binDir;
@@ -68,59 +76,153 @@ public class CommandRunner {
 
   /**
    * Runs {@code argv} and returns its output. A non-zero exit is a failure unless {@code allowNonZero}.
+   * Output over the cap is a failure ({@code output_too_large}), never a truncated result.
    *
    * @param label the command's label in self-metrics, e.g. {@code "scontrol show nodes"}
    */
   public CommandResult run(String label, List<String> argv, boolean allowNonZero) throws CommandException {
-    long start = System.nanoTime();
     try {
-      CommandResult r = exec(label, argv, allowNonZero);
-      self.commandFinished(label, Duration.ofNanos(System.nanoTime() - start), null);
-      return r;
-    } catch (CommandException e) {
-      self.commandFinished(label, Duration.ofNanos(System.nanoTime() - start), e.reason());
-      throw e;
+      return timed(label, () -> {
+        CappedStream out = new CappedStream(maxOutputBytes);
+        Finished<Void> f = exec(label, argv, allowNonZero, in -> {
+          in.transferTo(out);
+          return null;
+        }, () -> out.overflowed() ? new CommandException(label, CommandException.Reason.OUTPUT_TOO_LARGE,
+            "output exceeded " + maxOutputBytes + " bytes") : null);
+        return new CommandResult(out.text(), f.stderr(), f.exit(), f.elapsed());
+      });
+    } catch (IOException e) {
+      // only a reader can throw this, and ours only writes to memory
+      throw new CommandException(label, CommandException.Reason.IO_ERROR, e.getMessage());
     }
   }
 
-  private CommandResult exec(String label, List<String> argv, boolean allowNonZero) throws CommandException {
+  /** Consumes a command's stdout as it is produced. */
+  @FunctionalInterface
+  public interface StdoutReader<T> {
+    T read(InputStream stdout) throws IOException;
+  }
+
+  /**
+   * Runs {@code argv} and hands its stdout to {@code reader} as a stream, on the calling thread, while the
+   * process runs: only a small pipe buffer is held, and there is no output cap (the reader bounds what it
+   * keeps). Same argv-only launch, environment and tree-killing timeout as {@link #run}; the timeout covers
+   * the whole call, reading included (a read after it throws). The reader's result is returned only if the
+   * process then exited 0 within the timeout; otherwise the call fails after the reader may already have
+   * seen part of the output — a caller that acts on what it read must treat that as not having happened.
+   *
+   * <p>Failures, as in self-metrics: {@code not_found}, {@code timeout}, {@code exit_code} (message with the
+   * first stderr line), {@code io_error} (reading the pipe failed); if the reader itself throws, the process
+   * tree is killed, {@code parse} is recorded and the reader's exception is rethrown unchanged.
+   */
+  public <T> T stream(String label, List<String> argv, StdoutReader<T> reader) throws CommandException, IOException {
+    return timed(label, () -> exec(label, argv, false, reader, () -> null).value());
+  }
+
+  private interface Call<T> {
+    T call() throws CommandException, IOException;
+  }
+
+  private <T> T timed(String label, Call<T> call) throws CommandException, IOException {
+    long start = System.nanoTime();
+    CommandException.Reason failure = CommandException.Reason.PARSE;
+    try {
+      T v = call.call();
+      failure = null;
+      return v;
+    } catch (CommandException e) {
+      failure = e.reason();
+      throw e;
+    } finally {
+      self.commandFinished(label, Duration.ofNanos(System.nanoTime() - start), failure);
+    }
+  }
+
+  private record Finished<T>(T value, String stderr, int exit, Duration elapsed) {}
+
+  private <T> Finished<T> exec(String label, List<String> argv, boolean allowNonZero, StdoutReader<T> reader,
+                               java.util.function.Supplier<CommandException> afterExit)
+      throws CommandException, IOException {
     Path exe = locate(argv.get(0)).orElseThrow(() -> new CommandException(label, CommandException.Reason.NOT_FOUND,
         argv.get(0) + " not found" + (binDir != null ? " in " + binDir : " on PATH")));
     CommandLine cl = new CommandLine(exe.toString());
     for (String a : argv.subList(1, argv.size())) {
       cl.addArgument(a, false);
     }
-    CappedStream out = new CappedStream(maxOutputBytes);
+    long start = System.nanoTime();
+    StdoutPipe pipe = new StdoutPipe(PIPE_BYTES, start + timeout.toNanos());
     CappedStream err = new CappedStream(64 * 1024);
     TreeKillingWatchdog watchdog = new TreeKillingWatchdog(timeout);
+    StreamingHandler streams = new StreamingHandler(pipe, err, label, start + timeout.toNanos());
     DefaultExecutor executor = DefaultExecutor.builder().get();
-    executor.setStreamHandler(new PumpStreamHandler(out, err));
+    executor.setStreamHandler(streams);
     executor.setWatchdog(watchdog);
     executor.setExitValues(null); // we judge exit codes ourselves
-    long start = System.nanoTime();
-    int exit;
-    try {
-      exit = executor.execute(cl, environment());
-    } catch (ExecuteException e) {
-      exit = e.getExitValue();
-    } catch (IOException e) {
-      throw new CommandException(label, CommandException.Reason.IO_ERROR, e.getMessage());
+    DefaultExecuteResultHandler result = new DefaultExecuteResultHandler() {
+      @Override
+      public void onProcessFailed(ExecuteException e) {
+        super.onProcessFailed(e);
+        if (!streams.started()) {
+          pipe.closeWriter(null); // launch failed: no pump will ever end the stream
+        }
+      }
+    };
+    executor.execute(cl, environment(), result); // asynchronous: the process runs while we read
+    T value;
+    try (InputStream in = pipe.source()) {
+      value = reader.read(in);
+    } catch (Throwable t) {
+      watchdog.destroyProcess();
+      awaitExit(result, KILL_GRACE);
+      StdoutPipe.Failure f = StdoutPipe.Failure.in(t);
+      if (f != null && f.timeout) {
+        throw timedOut(label);
+      }
+      if (f != null) {
+        throw new CommandException(label, CommandException.Reason.IO_ERROR, f.getMessage());
+      }
+      throw t;
+    }
+    if (!awaitExit(result, Duration.ofNanos(Math.max(0, start + timeout.toNanos() - System.nanoTime())))) {
+      watchdog.destroyProcess();
+      awaitExit(result, KILL_GRACE);
+      throw timedOut(label);
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     if (watchdog.timedOut()) {
-      throw new CommandException(label, CommandException.Reason.TIMEOUT,
-          "killed after " + timeout.toMillis() + " ms timeout");
+      throw timedOut(label);
     }
-    if (out.overflowed()) {
-      throw new CommandException(label, CommandException.Reason.OUTPUT_TOO_LARGE,
-          "output exceeded " + maxOutputBytes + " bytes");
+    ExecuteException failed = result.getException();
+    if (failed != null) { // launch failed, or commons-exec could not finish the process's streams
+      throw new CommandException(label, CommandException.Reason.IO_ERROR,
+          failed.getCause() != null ? failed.getCause().getMessage() : failed.getMessage());
+    }
+    int exit = result.getExitValue();
+    CommandException late = afterExit.get();
+    if (late != null) {
+      throw late;
     }
     String stderr = err.text().strip();
     if (exit != 0 && !allowNonZero) {
       throw new CommandException(label, CommandException.Reason.EXIT_CODE,
           "exit code " + exit + (stderr.isEmpty() ? "" : ": " + firstLine(stderr)));
     }
-    return new CommandResult(out.text(), stderr, exit, elapsed);
+    return new Finished<>(value, stderr, exit, elapsed);
+  }
+
+  private CommandException timedOut(String label) {
+    return new CommandException(label, CommandException.Reason.TIMEOUT,
+        "killed after " + timeout.toMillis() + " ms timeout");
+  }
+
+  /** Waits for the process to have exited and its result to be recorded; false if it had not by then. */
+  private static boolean awaitExit(DefaultExecuteResultHandler result, Duration d) {
+    try {
+      result.waitFor(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return result.hasResult();
   }
 
   private static String firstLine(String s) {
@@ -189,6 +291,69 @@ public class CommandRunner {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
       }
+    }
+  }
+
+  /** stdout into a {@link StdoutPipe} (read by the caller), stderr captured (bounded), stdin closed. */
+  static final class StreamingHandler implements ExecuteStreamHandler {
+    private final StdoutPipe pipe;
+    private final PumpStreamHandler stderr;
+    private final String label;
+    private final long deadlineNanos;
+    private InputStream stdout;
+    private Thread pump;
+    private volatile boolean started;
+
+    StreamingHandler(StdoutPipe pipe, OutputStream err, String label, long deadlineNanos) {
+      this.pipe = pipe;
+      this.deadlineNanos = deadlineNanos;
+      this.stderr = new PumpStreamHandler(OutputStream.nullOutputStream(), err);
+      // a process left behind that keeps stderr open must not hold the executor thread forever
+      this.stderr.setStopTimeout(KILL_GRACE);
+      this.label = label;
+    }
+
+    @Override
+    public void setProcessInputStream(OutputStream os) {
+      stderr.setProcessInputStream(os); // no input: closes the process's stdin
+    }
+
+    @Override
+    public void setProcessErrorStream(InputStream is) {
+      stderr.setProcessErrorStream(is);
+    }
+
+    @Override
+    public void setProcessOutputStream(InputStream is) {
+      this.stdout = is;
+    }
+
+    @Override
+    public void start() {
+      started = true;
+      pump = pipe.pumpFrom(stdout, "stdout " + label);
+      stderr.start();
+    }
+
+    /**
+     * Called once the process has exited, before commons-exec closes its streams: the pump must first have
+     * read stdout to its end (which waits for the reader), else the tail of the output would be lost.
+     */
+    @Override
+    public void stop() throws IOException {
+      try {
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+          pump.join(Math.max(1, left / 1_000_000));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stderr.stop();
+    }
+
+    boolean started() {
+      return started;
     }
   }
 

@@ -20,7 +20,7 @@ public final class SelfMetrics {
   public static final MetricDef COMMAND_DURATION = MetricDef.histogram("hpcstatus_command_duration_seconds",
       "Wall time of external commands run by the exporter (Slurm CLI calls), by command.", "command");
   public static final MetricDef COMMAND_FAILURES = MetricDef.counter("hpcstatus_command_failures_total",
-      "External commands that failed, by command and reason (not_found, timeout, exit_code, output_too_large, io_error).",
+      "External commands that failed, by command and reason (not_found, timeout, exit_code, output_too_large, io_error, parse: the reader of a streamed output failed).",
       "command", "reason");
   public static final MetricDef PARSE_ERRORS = MetricDef.counter("hpcstatus_parse_errors_total",
       "Lines or records of command output that could not be parsed and were skipped, by collector.", "collector");

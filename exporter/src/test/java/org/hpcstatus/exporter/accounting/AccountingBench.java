@@ -82,7 +82,7 @@ public final class AccountingBench {
     long counted = 0;
     for (int i = 0; i < iterations + 2; i++) {
       try (StateStore store = StateStore.open(tmp, "bench-" + i)) {
-        AccountingEngine engine = new AccountingEngine(store, (a, b) -> "", cfg, Clock.systemUTC(),
+        AccountingEngine engine = new AccountingEngine(store, SacctSource.text((a, b) -> ""), cfg, Clock.systemUTC(),
             new RateLimiter(Duration.ZERO, Clock.systemUTC(), ms -> { }));
         long t0 = System.nanoTime();
         long c0 = threads.getCurrentThreadCpuTime();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import org.hpcstatus.exporter.config.Config;
+import org.hpcstatus.exporter.Config;
 import org.hpcstatus.exporter.config.ConfigException;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.junit.jupiter.api.Test;
 
 class AccountingConfigTest {
@@ -71,19 +71,5 @@ class AccountingConfigTest {
         .hasMessageStartingWith("/accounting/min_jobs");
     assertThatThrownBy(() -> ConfigLoader.parse("accounting:\n  interval: soon\n"))
         .hasMessageStartingWith("/accounting/interval");
-  }
-
-  @Test
-  void explicitlyEnabledWithoutSacctIsAStartupError() {
-    AccountingConfig a = new AccountingConfig(true, "/tmp/x", null, null, null, null, null, null, null, null);
-    assertThatThrownBy(() -> Accounting.create(a, org.hpcstatus.exporter.core.ClusterName.fixed("c"),
-        java.nio.file.Path.of("/nonexistent-bin"), 1 << 20, new org.hpcstatus.exporter.core.SelfMetrics()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("/accounting/enabled").hasMessageContaining("sacct not found");
-    AccountingConfig auto = new AccountingConfig(null, "/tmp/x", null, null, null, null, null, null, null, null);
-    assertThat(Accounting.create(auto, org.hpcstatus.exporter.core.ClusterName.fixed("c"),
-        java.nio.file.Path.of("/nonexistent-bin"), 1 << 20, new org.hpcstatus.exporter.core.SelfMetrics())).isNull();
-    AccountingConfig off = new AccountingConfig(false, "/tmp/x", null, null, null, null, null, null, null, null);
-    assertThat(Accounting.create(off, org.hpcstatus.exporter.core.ClusterName.fixed("c"), null, 1 << 20,
-        new org.hpcstatus.exporter.core.SelfMetrics())).isNull();
   }
 }

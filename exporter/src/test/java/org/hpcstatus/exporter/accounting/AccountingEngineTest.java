@@ -58,8 +58,8 @@ class AccountingEngineTest {
     SyntheticSacct s = SyntheticSacct.generate(3, 3_000, start, end);
     FakeClock clock = new FakeClock(start);
     List<Long> callTimes = new ArrayList<>();
-    SacctSource inner = s.source(new int[1]);
-    SacctSource timed = (a, b) -> {
+    SacctSource.Text inner = s.source(new int[1]);
+    SacctSource.Text timed = (a, b) -> {
       callTimes.add(clock.millis());
       return inner.fetch(a, b);
     };
@@ -100,96 +100,11 @@ class AccountingEngineTest {
   }
 
   @Test
-  void windowTooLargeForTheOutputCapIsSplit() throws Exception {
-    SyntheticSacct s = SyntheticSacct.generate(5, 5_000, JAN, MAR);
-    SacctSource inner = s.source(new int[1]);
-    int[] tooLarge = {0};
-    SacctSource capped = (a, b) -> {
-      if (b.getEpochSecond() - a.getEpochSecond() > 10 * 86400) {
-        tooLarge[0]++;
-        throw new CommandException("sacct", CommandException.Reason.OUTPUT_TOO_LARGE, "output exceeded 1 bytes");
-      }
-      return inner.fetch(a, b);
-    };
-    try (Harness h = new Harness(dir, capped, Harness.config(0, 1000), new FakeClock(MAR + 86400))) {
-      h.engine.startBackfill(Instant.ofEpochSecond(JAN), Instant.ofEpochSecond(MAR));
-      h.catchUp();
-      assertThat(tooLarge[0]).isPositive();
-      Harness.assertMatches(h.engine.state().totals, s);
-    }
-  }
-
-  @Test
-  void splitWindowsAreCountedPartByPartSoMemoryIsBoundedByTheCap() throws Exception {
-    // before: the halves were concatenated back into one String, so a window's whole output was in memory at
-    // once and the cap bounded nothing. Now each part is counted before the next sacct call.
-    SyntheticSacct s = SyntheticSacct.generate(9, 5_000, JAN, MAR);
-    SacctSource inner = s.source(new int[1]);
-    long cap = 64 * 1024;
-    Harness[] h = new Harness[1];
-    List<Long> countedAtCall = new ArrayList<>();
-    long[] maxChunk = {0};
-    SacctSource capped = (a, b) -> {
-      String text = inner.fetch(a, b);
-      if (text.length() > cap) {
-        throw new CommandException("sacct", CommandException.Reason.OUTPUT_TOO_LARGE, "output exceeded " + cap);
-      }
-      countedAtCall.add(h[0].engine.state().totals.jobCount());
-      maxChunk[0] = Math.max(maxChunk[0], text.length());
-      return text;
-    };
-    try (Harness hh = new Harness(dir, capped, Harness.config(0, 1000), new FakeClock(MAR + 86400))) {
-      h[0] = hh;
-      hh.engine.startBackfill(Instant.ofEpochSecond(JAN), Instant.ofEpochSecond(SyntheticSacct.epoch("2026-02-01")));
-      long gen = hh.engine.state().generation;
-      hh.engine.step(); // January: one step, many parts
-      assertThat(hh.engine.state().generation).as("one commit for the whole split window").isEqualTo(gen + 1);
-      assertThat(countedAtCall).as("January needed several parts").hasSizeGreaterThan(4);
-      for (int i = 1; i < countedAtCall.size(); i++) {
-        assertThat(countedAtCall.get(i)).as("part %d was fetched after part %d was counted", i, i - 1)
-            .isGreaterThan(countedAtCall.get(i - 1));
-      }
-      assertThat(maxChunk[0]).isLessThanOrEqualTo(cap);
-      hh.engine.startBackfill(Instant.ofEpochSecond(SyntheticSacct.epoch("2026-02-01")), Instant.ofEpochSecond(MAR));
-      hh.catchUp();
-      Harness.assertMatches(hh.engine.state().totals, s);
-    }
-  }
-
-  @Test
-  void aFailureAfterSomePartsWereCountedLosesNothingOnRetry() throws Exception {
-    // the parts counted before a failing part are in memory but not committed: the retry must neither drop
-    // them as duplicates nor count them twice
-    SyntheticSacct s = SyntheticSacct.generate(10, 5_000, JAN, MAR);
-    SacctSource inner = s.source(new int[1]);
-    int[] calls = {0};
-    boolean[] failOnce = {true};
-    SacctSource flaky = (a, b) -> {
-      String text = inner.fetch(a, b);
-      if (text.length() > 64 * 1024) {
-        throw new CommandException("sacct", CommandException.Reason.OUTPUT_TOO_LARGE, "output exceeded cap");
-      }
-      if (++calls[0] == 3 && failOnce[0]) {
-        failOnce[0] = false;
-        throw new CommandException("sacct", CommandException.Reason.TIMEOUT, "killed after timeout");
-      }
-      return text;
-    };
-    try (Harness h = new Harness(dir, flaky, Harness.config(0, 1000), new FakeClock(MAR + 86400))) {
-      h.engine.startBackfill(Instant.ofEpochSecond(JAN), Instant.ofEpochSecond(MAR));
-      assertThatThrownBy(h.engine::step).isInstanceOf(CommandException.class);
-      assertThat(h.engine.state().totals.jobCount()).as("two parts were counted in memory").isPositive();
-      h.catchUp();
-      Harness.assertMatches(h.engine.state().totals, s);
-    }
-  }
-
-  @Test
   void failedSacctLeavesStateUntouchedAndTheNextStepRetries() throws Exception {
     SyntheticSacct s = SyntheticSacct.generate(6, 3_000, JAN, MAR);
-    SacctSource inner = s.source(new int[1]);
+    SacctSource.Text inner = s.source(new int[1]);
     boolean[] fail = {true};
-    SacctSource flaky = (a, b) -> {
+    SacctSource.Text flaky = (a, b) -> {
       if (fail[0]) {
         throw new CommandException("sacct", CommandException.Reason.TIMEOUT, "killed after 1 ms timeout");
       }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hpcstatus.exporter.Exporter;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.hpcstatus.exporter.core.CommandRunner;
 import org.hpcstatus.exporter.core.SelfMetrics;
 import org.hpcstatus.exporter.testing.BoundedCommand;

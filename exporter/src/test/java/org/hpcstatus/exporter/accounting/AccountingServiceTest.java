@@ -49,7 +49,7 @@ class AccountingServiceTest {
   void ingestsInTheBackgroundAndRendersExactCounters() throws Exception {
     long now = Instant.now().getEpochSecond();
     SyntheticSacct s = SyntheticSacct.generate(31, 2_000, now - 86400, now - 60);
-    try (Accounting a = new Accounting(config(), () -> "svc", s.source(new int[1]), new SelfMetrics()).start()) {
+    try (Accounting a = new Accounting(config(), () -> "svc", SacctSource.text(s.source(new int[1])), new SelfMetrics()).start()) {
       List<MetricSnapshot> snaps = await(a, x -> gauge(x, "hpcstatus_accounting_success") == 1.0
           && x.stream().anyMatch(m -> m.getMetadata().getPrometheusName().equals("slurm_user_jobs_finished")));
       long gen = a.generation();
@@ -69,10 +69,10 @@ class AccountingServiceTest {
     // hpcstatus_accounting_success was never rendered (or stayed frozen at 1)
     long now = Instant.now().getEpochSecond();
     SyntheticSacct s = SyntheticSacct.generate(32, 2_000, now - 86400, now - 60);
-    SacctSource inner = s.source(new int[1]);
+    SacctSource.Text inner = s.source(new int[1]);
     java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    SacctSource failing = (a, b) -> {
+    SacctSource.Text failing = (a, b) -> {
       int n = calls.incrementAndGet();
       if (n == 1) {
         throw new OutOfMemoryError("test: sacct output too big for the heap");
@@ -87,7 +87,7 @@ class AccountingServiceTest {
       }
       return inner.fetch(a, b);
     };
-    try (Accounting a = new Accounting(config(), () -> "svc", failing, new SelfMetrics())) {
+    try (Accounting a = new Accounting(config(), () -> "svc", SacctSource.text(failing), new SelfMetrics())) {
       a.firstBackoff = Duration.ofMillis(100);
       a.start();
       await(a, x -> gauge(x, "hpcstatus_accounting_success") == 0.0 && calls.get() >= 3);
@@ -106,7 +106,7 @@ class AccountingServiceTest {
   @Test
   void lockedStateDirectoryShowsAsFailureNotAsMissingMetrics() throws Exception {
     try (StateStore holder = StateStore.open(dir, "svc");
-         Accounting a = new Accounting(config(), () -> "svc", (x, y) -> "", new SelfMetrics()).start()) {
+         Accounting a = new Accounting(config(), () -> "svc", SacctSource.text((x, y) -> ""), new SelfMetrics()).start()) {
       List<MetricSnapshot> snaps = await(a, x -> gauge(x, "hpcstatus_accounting_success") == 0.0);
       assertThat(snaps).noneMatch(m -> m.getMetadata().getName().startsWith("slurm_"));
     }

@@ -47,10 +47,10 @@ class BackfillRunnerTest {
   @Test
   void interruptedBackfillResumesAtTheFirstUncommittedMonthAndIsRateLimited() throws Exception {
     SyntheticSacct s = SyntheticSacct.generate(21, 12_000, FROM, TO);
-    SacctSource inner = s.source(new int[1]);
+    SacctSource.Text inner = s.source(new int[1]);
     List<Instant> windows = new ArrayList<>();
     int[] failAfter = {3};
-    SacctSource flaky = (a, b) -> {
+    SacctSource.Text flaky = (a, b) -> {
       if (windows.size() == failAfter[0]) {
         failAfter[0] = -1;
         throw new CommandException("sacct", CommandException.Reason.EXIT_CODE, "exit code 1: slurmdbd down");
@@ -88,9 +88,9 @@ class BackfillRunnerTest {
   @Test
   void transientFailuresAreRetriedWithBackoff() throws Exception {
     SyntheticSacct s = SyntheticSacct.generate(22, 3_000, FROM, TO);
-    SacctSource inner = s.source(new int[1]);
+    SacctSource.Text inner = s.source(new int[1]);
     int[] failures = {2};
-    SacctSource flaky = (a, b) -> {
+    SacctSource.Text flaky = (a, b) -> {
       if (failures[0]-- > 0) {
         throw new CommandException("sacct", CommandException.Reason.TIMEOUT, "killed after 300000 ms timeout");
       }

@@ -55,10 +55,10 @@ public final class CrashChild {
     FakeClock clock = new FakeClock(TO + 3600); // fixed: "today" is the same in every run
     AccountingConfig cfg = Harness.config(0, 1000);
     try (StateStore store = StateStore.open(root, "synth")) {
-      SacctSource source = s.source(new int[1]);
+      SacctSource.Text source = s.source(new int[1]);
       if (random) {
         // sacct takes time: keeps the parent's random kill well inside the run instead of racing its end
-        SacctSource fast = source;
+        SacctSource.Text fast = source;
         source = (a, b) -> {
           try {
             Thread.sleep(25);
@@ -68,7 +68,7 @@ public final class CrashChild {
           return fast.fetch(a, b);
         };
       }
-      AccountingEngine engine = new AccountingEngine(store, source, cfg, clock,
+      AccountingEngine engine = new AccountingEngine(store, SacctSource.text(source), cfg, clock,
           new RateLimiter(Duration.ZERO, clock, ms -> { }));
       new BackfillRunner(engine, 1, Duration.ZERO, ms -> { }).run(Instant.ofEpochSecond(FROM), Instant.ofEpochSecond(TO),
           new BackfillRunner.Progress() {

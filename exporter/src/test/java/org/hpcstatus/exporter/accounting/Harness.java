@@ -13,6 +13,10 @@ final class Harness implements AutoCloseable {
   final AccountingEngine engine;
   final FakeClock clock;
 
+  Harness(Path root, SacctSource.Text source, AccountingConfig config, FakeClock clock) throws IOException {
+    this(root, SacctSource.text(source), config, clock);
+  }
+
   Harness(Path root, SacctSource source, AccountingConfig config, FakeClock clock) throws IOException {
     this.clock = clock;
     this.store = StateStore.open(root, "synth");

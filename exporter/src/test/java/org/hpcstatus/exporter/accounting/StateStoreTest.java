@@ -106,8 +106,8 @@ class StateStoreTest {
         .filter(r -> SacctParser.parse(r.text()).value().size() == 1 && SacctParser.parse(r.text()).errors() == 0)
         .findFirst().orElseThrow();
     boolean[] arrived = {false};
-    SacctSource inner = s.source(new int[1]);
-    SacctSource slurmdbd = (a, b) -> {
+    SacctSource.Text inner = s.source(new int[1]);
+    SacctSource.Text slurmdbd = (a, b) -> {
       StringBuilder sb = new StringBuilder();
       for (String line : inner.fetch(a, b).split("\n", -1)) {
         if (!line.isEmpty() && (arrived[0] || !line.equals(late.text()))) {

@@ -190,7 +190,7 @@ final class SyntheticSacct {
   }
 
   /** A sacct stand-in: rows whose End lies in {@code [start, end]}, counting calls. */
-  SacctSource source(int[] calls) {
+  SacctSource.Text source(int[] calls) {
     return (start, end) -> {
       calls[0]++;
       StringBuilder sb = new StringBuilder();

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.hpcstatus.exporter.health.HealthChecks;
 import org.hpcstatus.exporter.health.Secrets;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;

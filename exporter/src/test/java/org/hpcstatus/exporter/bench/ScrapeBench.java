@@ -1,6 +1,6 @@
 package org.hpcstatus.exporter.bench;
 
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import org.hpcstatus.exporter.web.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Locale;
 import org.hpcstatus.exporter.Exporter;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.ConfigLoader;
 
 /**
  * /metrics latency over loopback: sequential GETs from one client after the poller has filled its
@@ -47,16 +47,16 @@ public final class ScrapeBench {
     }
     yaml += "accounting: {enabled: false}\n";
     try (Exporter e = new Exporter(ConfigLoader.parse(yaml), new PrometheusRegistry());
-         HTTPServer server = e.serve("127.0.0.1", serveOnly ? n : 0)) {
+         WebServer server = e.serve("127.0.0.1", serveOnly ? n : 0)) {
       e.poller().runAllOnce();
       if (serveOnly) {
-        System.out.println("serving synthetic cluster on 127.0.0.1:" + server.getPort());
+        System.out.println("serving synthetic cluster on 127.0.0.1:" + server.port());
         System.out.flush();
         Thread.sleep(Long.parseLong(args[2]) * 1000);
         return;
       }
       HttpClient client = HttpClient.newHttpClient();
-      URI uri = URI.create("http://127.0.0.1:" + server.getPort() + "/metrics");
+      URI uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
       long bytes = 0;
       // Prometheus asks for gzip; measure what it gets
       HttpRequest req = HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip").build();

@@ -3,7 +3,6 @@ package org.hpcstatus.exporter.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.hpcstatus.exporter.cli.ListenAddress;
 import org.hpcstatus.exporter.health.HostPort;
 import org.junit.jupiter.api.Test;
 

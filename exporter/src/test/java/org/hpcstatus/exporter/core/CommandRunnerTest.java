@@ -23,6 +23,15 @@ class CommandRunnerTest {
     return p;
   }
 
+  /** Waits (up to 10 s) for the process whose pid is in {@code pidFile} to be gone. */
+  private static void assertKilled(Path pidFile) throws Exception {
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    for (int i = 0; i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid + " killed").isFalse();
+  }
+
   private CommandRunner runner(Duration timeout, long cap, SelfMetrics self) {
     return new CommandRunner(bin, timeout, cap, self);
   }
@@ -77,12 +86,7 @@ class CommandRunnerTest {
         .satisfies(e -> assertThat(((CommandException) e).reason()).isEqualTo(CommandException.Reason.TIMEOUT));
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
     assertThat(elapsedMs).as("returned long before the 60 s sleep").isLessThan(30_000);
-    long childPid = Long.parseLong(Files.readString(pidFile).strip());
-    // the grandchild must be gone too
-    for (int i = 0; i < 50 && ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false); i++) {
-      Thread.sleep(100);
-    }
-    assertThat(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertKilled(pidFile); // the grandchild must be gone too
     assertThat(self.failureCount("squeue", "timeout")).isEqualTo(1);
   }
 
@@ -94,5 +98,122 @@ class CommandRunnerTest {
         .isInstanceOf(CommandException.class)
         .satisfies(e -> assertThat(((CommandException) e).reason())
             .isEqualTo(CommandException.Reason.OUTPUT_TOO_LARGE));
+  }
+
+  // ---- stdout as a stream
+
+  private static List<String> lines(java.io.InputStream in, List<String> seen) throws java.io.IOException {
+    var r = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+    String l;
+    while ((l = r.readLine()) != null) {
+      seen.add(l);
+    }
+    return seen;
+  }
+
+  /** Streams the fake sacct's lines into {@code seen} and returns the failure the call must end with. */
+  private CommandException streamFailure(Duration timeout, SelfMetrics self, List<String> seen) {
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> runner(timeout, 1000, self)
+        .stream("sacct", List.of("sacct"), in -> lines(in, seen)));
+    assertThat(t).isInstanceOf(CommandException.class);
+    return (CommandException) t;
+  }
+
+  @Test
+  void streamHandsOverOutputWhileTheProcessRunsWithTheSameArgvAndEnvironment() throws Exception {
+    // the script only goes on once the reader has seen its first line: a buffering runner would deadlock
+    // (and time out) here
+    Path go = bin.resolve("go");
+    script("sacct", "printf '[%s]' \"$@\"; echo \" TZ=$TZ FMT=$SLURM_TIME_FORMAT LC=$LC_ALL\"\n"
+        + "while [ ! -e " + go + " ]; do sleep 0.05; done\necho second");
+    SelfMetrics self = new SelfMetrics();
+    List<String> seen = runner(Duration.ofSeconds(60), 10, self).stream("sacct", List.of("sacct", "a b", "$(x)"), in -> {
+      var r = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+      List<String> got = new java.util.ArrayList<>();
+      got.add(r.readLine());
+      Files.writeString(go, "");
+      String l;
+      while ((l = r.readLine()) != null) {
+        got.add(l);
+      }
+      return got;
+    });
+    assertThat(seen).containsExactly("[a b][$(x)] TZ=UTC FMT=standard LC=C", "second");
+    assertThat(self.failureCount("sacct", "exit_code") + self.failureCount("sacct", "timeout")).isZero();
+  }
+
+  @Test
+  void streamHasNoOutputCap() throws Exception {
+    script("sacct", "head -c 3000000 /dev/zero | tr '\\0' 'x'");
+    long n = runner(Duration.ofSeconds(60), 1000, new SelfMetrics()).stream("sacct", List.of("sacct"),
+        in -> in.transferTo(java.io.OutputStream.nullOutputStream()));
+    assertThat(n).isEqualTo(3_000_000);
+  }
+
+  @Test
+  void streamFailsOnNonZeroExitAfterPartialOutput() throws Exception {
+    script("sacct", "echo row1; echo row2; echo 'sacct: error: Problem talking to the database' >&2; exit 1");
+    SelfMetrics self = new SelfMetrics();
+    List<String> seen = new java.util.ArrayList<>();
+    assertThat(streamFailure(Duration.ofSeconds(30), self, seen))
+        .hasMessageContaining("exit code 1").hasMessageContaining("Problem talking to the database");
+    assertThat(seen).as("the reader saw the partial output before the failure").containsExactly("row1", "row2");
+    assertThat(self.failureCount("sacct", "exit_code")).isEqualTo(1);
+  }
+
+  @Test
+  void streamTimesOutMidStreamAndKillsTheTree() throws Exception {
+    Path pidFile = bin.resolve("child.pid");
+    script("sacct", "echo row1; sleep 60 & echo $! > " + pidFile + "; wait");
+    SelfMetrics self = new SelfMetrics();
+    List<String> seen = new java.util.ArrayList<>();
+    assertThat(streamFailure(Duration.ofMillis(700), self, seen).reason()).isEqualTo(CommandException.Reason.TIMEOUT);
+    assertThat(seen).containsExactly("row1");
+    assertKilled(pidFile); // the grandchild must be gone too
+    assertThat(self.failureCount("sacct", "timeout")).isEqualTo(1);
+  }
+
+  @Test
+  void streamEndsAtTheTimeoutEvenWhenAProcessLeftBehindKeepsStdoutOpen() throws Exception {
+    // the command exits at once, but a process it left behind still holds the pipe: the call must not wait
+    // for that process's end
+    Path pidFile = bin.resolve("orphan.pid");
+    script("sacct", "echo row1; (sleep 60 & echo $! > " + pidFile + "); exit 0");
+    SelfMetrics self = new SelfMetrics();
+    List<String> seen = new java.util.ArrayList<>();
+    try {
+      long start = System.nanoTime();
+      assertThat(streamFailure(Duration.ofMillis(1500), self, seen).reason())
+          .isEqualTo(CommandException.Reason.TIMEOUT);
+      assertThat((System.nanoTime() - start) / 1_000_000).as("did not wait for the 60 s sleep").isLessThan(30_000);
+      assertThat(seen).containsExactly("row1");
+      assertThat(self.failureCount("sacct", "timeout")).isEqualTo(1);
+    } finally {
+      if (Files.exists(pidFile)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  @Test
+  void aReaderThatThrowsKillsTheProcessAndItsExceptionIsRethrown() throws Exception {
+    Path pidFile = bin.resolve("child.pid");
+    script("sacct", "echo row1; sleep 60 & echo $! > " + pidFile + "; wait");
+    SelfMetrics self = new SelfMetrics();
+    assertThatThrownBy(() -> runner(Duration.ofSeconds(60), 1000, self).stream("sacct", List.of("sacct"), in -> {
+      in.read();
+      throw new IllegalStateException("parser bug");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("parser bug");
+    assertThat(self.failureCount("sacct", "parse")).isEqualTo(1);
+    assertKilled(pidFile); // the grandchild must be gone too
+  }
+
+  @Test
+  void streamOfAMissingBinaryIsNotFound() {
+    SelfMetrics self = new SelfMetrics();
+    assertThatThrownBy(() -> runner(Duration.ofSeconds(5), 1024, self).stream("sacct", List.of("sacct"), in -> 0))
+        .isInstanceOf(CommandException.class)
+        .satisfies(e -> assertThat(((CommandException) e).reason()).isEqualTo(CommandException.Reason.NOT_FOUND));
+    assertThat(self.failureCount("sacct", "not_found")).isEqualTo(1);
   }
 }

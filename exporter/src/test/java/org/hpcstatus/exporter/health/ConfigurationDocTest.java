@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.hpcstatus.exporter.config.Config;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.Config;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.junit.jupiter.api.Test;
 
 /** The example in docs/configuration.md "## Service checks" must stay a valid config using every kind. */

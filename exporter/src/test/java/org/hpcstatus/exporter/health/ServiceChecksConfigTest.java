@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-import org.hpcstatus.exporter.config.Config;
+import org.hpcstatus.exporter.Config;
 import org.hpcstatus.exporter.config.ConfigException;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.junit.jupiter.api.Test;
 
 class ServiceChecksConfigTest {

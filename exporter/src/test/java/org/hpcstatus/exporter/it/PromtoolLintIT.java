@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.hpcstatus.exporter.Exporter;
 import org.hpcstatus.exporter.FakeSlurm;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.hpcstatus.exporter.testing.Live;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

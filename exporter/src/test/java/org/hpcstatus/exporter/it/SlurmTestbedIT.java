@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hpcstatus.exporter.Exporter;
-import org.hpcstatus.exporter.config.ConfigLoader;
+import org.hpcstatus.exporter.ConfigLoader;
 import org.hpcstatus.exporter.core.CommandRunner;
 import org.hpcstatus.exporter.core.SelfMetrics;
 import org.hpcstatus.exporter.slurm.jobs.JobStates;

@@ -101,6 +101,20 @@ class CapturedFixturesTest {
       assertThat(text).as(part.name()).contains("slurm_partition_cpus{cluster=\"testbed\",partition=\"" + part.name()
           + "\",state=\"total\"} " + (double) part.totalCpus());
     }
+    // drained/draining per partition == sinfo -N's %T captured at the same moment, a node in two partitions in each
+    Map<String, Integer> sinfoFlag = new HashMap<>();
+    for (String line : fx("sinfo-N", snap).split("\n")) {
+      if (!line.isBlank()) {
+        String[] f = line.split("\\|");
+        sinfoFlag.merge(f[1].replace("*", "") + "/" + f[2], 1, Integer::sum);
+      }
+    }
+    for (Partition part : p.value()) {
+      for (String flag : List.of("drained", "draining")) {
+        assertThat(text).as(part.name() + " " + flag).contains("slurm_partition_nodes_flagged{cluster=\"testbed\",flag=\""
+            + flag + "\",partition=\"" + part.name() + "\"} " + (double) sinfoFlag.getOrDefault(part.name() + "/" + flag, 0));
+      }
+    }
   }
 
   @ParameterizedTest

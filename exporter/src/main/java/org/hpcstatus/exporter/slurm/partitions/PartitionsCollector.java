@@ -24,6 +24,10 @@ public final class PartitionsCollector implements Collector {
       "partition", "state", "default").polled();
   public static final MetricDef NODES = MetricDef.gauge("slurm_partition_nodes",
       "Nodes of a partition by base state; a node in several partitions counts in each.", "partition", "state").polled();
+  public static final MetricDef FLAGGED = MetricDef.gauge("slurm_partition_nodes_flagged",
+      "Nodes of a partition carrying a state flag (drain, drained, draining, not_responding, maint, …), as "
+          + "slurm_nodes_flagged but per partition; a node in several partitions counts in each.",
+      "partition", "flag").polled();
   public static final MetricDef USAGE = MetricDef.gauge("slurm_partition_nodes_usage",
       "Nodes of a partition as sinfo's NODES(A/I/O) counts them: allocated, idle, other (drained or down).",
       "partition", "state").polled();
@@ -44,7 +48,7 @@ public final class PartitionsCollector implements Collector {
 
   @Override
   public List<MetricDef> metrics() {
-    return List.of(INFO, NODES, USAGE, CPUS, GPUS, MEMORY, MAX_TIME);
+    return List.of(INFO, NODES, FLAGGED, USAGE, CPUS, GPUS, MEMORY, MAX_TIME);
   }
 
   @Override
@@ -56,6 +60,7 @@ public final class PartitionsCollector implements Collector {
   public static void write(List<Partition> partitions, List<Node> nodes, Out out) {
     Out.Family info = out.family(INFO);
     Out.Family byState = out.family(NODES);
+    Out.Family flagged = out.family(FLAGGED);
     Out.Family usage = out.family(USAGE);
     Out.Family cpus = out.family(CPUS);
     Out.Family gpus = out.family(GPUS);
@@ -68,7 +73,7 @@ public final class PartitionsCollector implements Collector {
       if (p.maxTimeSeconds() != null) {
         maxTime.set(p.maxTimeSeconds(), p.name());
       }
-      zero(p.name(), byState, usage, cpus, gpus, mem);
+      zero(p.name(), byState, flagged, usage, cpus, gpus, mem);
     }
     for (Node n : nodes) {
       NodeState st = n.state();
@@ -76,9 +81,10 @@ public final class PartitionsCollector implements Collector {
         if (!known.containsKey(part)) {
           // a partition created between the two calls: still count its nodes
           known.put(part, true);
-          zero(part, byState, usage, cpus, gpus, mem);
+          zero(part, byState, flagged, usage, cpus, gpus, mem);
         }
         byState.add(1, part, st.base());
+        st.flags().forEach(f -> flagged.add(1, part, f));
         usage.add(1, part, st.usage());
         Resources.add(cpus.prefixed(part), st, n.cpusAlloc(), n.cpusTotal());
         Resources.add(gpus.prefixed(part), st, n.gpusAllocCount(), n.gpusTotalCount());
@@ -87,9 +93,10 @@ public final class PartitionsCollector implements Collector {
     }
   }
 
-  private static void zero(String part, Out.Family byState, Out.Family usage, Out.Family cpus, Out.Family gpus,
-      Out.Family mem) {
+  private static void zero(String part, Out.Family byState, Out.Family flagged, Out.Family usage, Out.Family cpus,
+      Out.Family gpus, Out.Family mem) {
     NodeState.BASES.forEach(b -> byState.set(0, part, b));
+    NodeState.FLAGS.forEach(f -> flagged.set(0, part, f));
     for (String s : List.of("allocated", "idle", "other")) {
       usage.set(0, part, s);
     }

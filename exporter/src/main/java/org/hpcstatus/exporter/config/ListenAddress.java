@@ -1,4 +1,4 @@
-package org.hpcstatus.exporter.cli;
+package org.hpcstatus.exporter.config;
 
 import org.hpcstatus.exporter.config.ConfigException;
 import org.hpcstatus.exporter.config.HostPortText;

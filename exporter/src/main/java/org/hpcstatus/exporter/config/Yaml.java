@@ -12,15 +12,15 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.hpcstatus.exporter.health.ServiceChecksValidator;
 
-/** Loads {@link Config} from YAML; every error names the YAML path it is about. */
-public final class ConfigLoader {
-
-  private ConfigLoader() {}
+/**
+ * The YAML side of every config part: one strict mapper (unknown keys, nulls for primitives and trailing
+ * tokens are errors; durations as {@code 15s} or seconds) and the translation of Jackson's errors into a
+ * {@link ConfigException} that names the YAML path ({@code /services/2/timeout: ...}).
+ */
+public final class Yaml {
+  private Yaml() {}
 
   public static ObjectMapper mapper() {
     SimpleModule m = new SimpleModule();
@@ -44,29 +44,21 @@ public final class ConfigLoader {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
-  public static Config load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new ConfigException("", "cannot read config file " + file + ": " + e.getMessage());
-    }
-    return parse(text);
-  }
-
-  public static Config parse(String yaml) {
+  /**
+   * The document bound to {@code type}, or {@code empty} for an empty document; every error is a
+   * {@link ConfigException} naming its YAML path.
+   */
+  public static <T> T read(String yaml, Class<T> type, T empty) {
     ObjectMapper mapper = mapper();
     try {
       JsonNode tree = mapper.readTree(yaml);
       if (tree == null || tree.isMissingNode() || tree.isNull()) {
-        return Config.defaults();
+        return empty;
       }
       if (!tree.isObject()) {
         throw new ConfigException("", "the config must be a YAML mapping");
       }
-      Config config = mapper.treeToValue(tree, Config.class).validate();
-      ServiceChecksValidator.validate(config.services());
-      return config;
+      return mapper.treeToValue(tree, type);
     } catch (JsonMappingException e) {
       throw new ConfigException(path(e), message(e));
     } catch (JsonProcessingException e) {
@@ -74,7 +66,8 @@ public final class ConfigLoader {
     }
   }
 
-  static String path(JsonMappingException e) {
+  /** {@code /a/0/b} of the element a mapping error is about. */
+  public static String path(JsonMappingException e) {
     StringBuilder sb = new StringBuilder();
     for (JsonMappingException.Reference r : e.getPath()) {
       sb.append('/');
@@ -83,7 +76,8 @@ public final class ConfigLoader {
     return sb.toString();
   }
 
-  private static String message(JsonMappingException e) {
+  /** The first line of Jackson's message, or the known keys for an unknown one. */
+  public static String message(JsonMappingException e) {
     if (e instanceof UnrecognizedPropertyException u) {
       return "unknown key '" + u.getPropertyName() + "'; known keys: " + u.getKnownPropertyIds();
     }

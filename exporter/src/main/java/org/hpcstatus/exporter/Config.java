@@ -1,4 +1,4 @@
-package org.hpcstatus.exporter.config;
+package org.hpcstatus.exporter;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hpcstatus.exporter.accounting.AccountingConfig;
+import org.hpcstatus.exporter.config.ConfigException;
+import org.hpcstatus.exporter.config.ListenAddress;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
 
 /**
@@ -31,8 +33,13 @@ public record Config(
     services = services == null ? List.of() : List.copyOf(services);
   }
 
-  /** Checks values that parse but make no sense; errors name their YAML path. */
+  /**
+   * Checks the top-level keys, {@code web} and {@code slurm} and {@code jobs} (values that parse but make
+   * no sense); the other parts validate themselves (see {@link ConfigLoader#validate}). Errors name their
+   * YAML path.
+   */
   public Config validate() {
+    ListenAddress.parse("/web/listen_address", web.listenAddress());
     if (slurm.commandTimeout().isZero() || slurm.commandTimeout().isNegative()) {
       throw new ConfigException("/slurm/command_timeout", "must be greater than 0");
     }
@@ -46,6 +53,11 @@ public record Config(
       throw new ConfigException("/jobs/top_accounts", "must be 0 or more");
     }
     return this;
+  }
+
+  /** The same config listening on {@code address} (the {@code --web.listen-address} flag). */
+  public Config withListenAddress(String address) {
+    return new Config(cluster, new Web(address), slurm, collectors, jobs, accounting, services);
   }
 
   public static Config defaults() {

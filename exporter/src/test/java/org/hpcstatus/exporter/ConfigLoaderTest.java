@@ -1,9 +1,11 @@
-package org.hpcstatus.exporter.config;
+package org.hpcstatus.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.hpcstatus.exporter.config.ConfigException;
+import org.hpcstatus.exporter.config.Durations;
 import org.hpcstatus.exporter.Collectors;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.hpcstatus.exporter.core;
+package org.hpcstatus.exporter.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -18,10 +20,14 @@ import java.util.zip.GZIPOutputStream;
  * collector finishes a run, so encoding (and gzipping) a 10k-node cluster on every scrape would be
  * wasted work: the cache is keyed by format, compression and escaping, and invalidated by the
  * collectors' generation number. Content negotiation is client_java's (text, OpenMetrics, protobuf).
+ *
+ * <p>While {@code notReady} names a reason (the cluster name is not known yet), the answer is 503 with
+ * that reason: a scrape never stores series under a guessed {@code cluster} label.
  */
-public final class MetricsEndpoint implements HttpHandler {
+public final class MetricsHandler implements HttpHandler {
   private final PrometheusRegistry registry;
-  private final ExporterCollector collector;
+  private final LongSupplier generation;
+  private final Supplier<String> notReady;
   private final ExpositionFormats formats = ExpositionFormats.init();
 
   private record Key(String contentType, boolean gzip, EscapingScheme escaping) {}
@@ -30,13 +36,24 @@ public final class MetricsEndpoint implements HttpHandler {
 
   private final Map<Key, Encoded> cache = new ConcurrentHashMap<>();
 
-  public MetricsEndpoint(PrometheusRegistry registry, ExporterCollector collector) {
+  /**
+   * {@code generation} must change whenever the registry's snapshots may have; {@code notReady} returns
+   * null when the exporter can answer, else why not.
+   */
+  public MetricsHandler(PrometheusRegistry registry, LongSupplier generation, Supplier<String> notReady) {
     this.registry = registry;
-    this.collector = collector;
+    this.generation = generation;
+    this.notReady = notReady;
   }
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
+    String reason = notReady.get();
+    if (reason != null) {
+      ex.getResponseHeaders().set("Retry-After", "1");
+      Responses.text(ex, 503, reason + "\n");
+      return;
+    }
     try {
       String accept = ex.getRequestHeaders().getFirst("Accept");
       ExpositionFormatWriter writer = formats.findWriter(accept);
@@ -67,7 +84,7 @@ public final class MetricsEndpoint implements HttpHandler {
 
   /** The encoded exposition for this key, re-encoded only when the collectors' generation changed. */
   byte[] body(Key key, ExpositionFormatWriter writer) throws IOException {
-    long gen = collector.generation();
+    long gen = generation.getAsLong();
     Encoded e = cache.get(key);
     if (e != null && e.generation() == gen) {
       return e.body();

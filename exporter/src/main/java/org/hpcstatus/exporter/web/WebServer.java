@@ -1,0 +1,223 @@
+package org.hpcstatus.exporter.web;
+
+import com.sun.net.httpserver.Authenticator;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exporter's HTTP server (the JDK's {@code com.sun.net.httpserver}): a table of {@link Route}s, an
+ * optional TLS configurator and authenticator (from an exporter-toolkit web-config file), and filters.
+ *
+ * <p>Threads: the JDK's dispatcher thread accepts connections and reads requests; handlers run on a
+ * small shared pool (one thread is enough for cached {@code /metrics} bytes; it grows to
+ * {@link #SHARED_THREADS} under concurrent scrapes and shrinks back when idle), or on a route's own
+ * executor. TCP_NODELAY is on (without it the header and body writes meet the client's delayed ACK: +40 ms
+ * per small response, measured).
+ */
+public final class WebServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+  static final int SHARED_THREADS = 4;
+
+  private final HttpServer server;
+  private final List<ExecutorService> owned;
+
+  private WebServer(HttpServer server, List<ExecutorService> owned) {
+    this.server = server;
+    this.owned = owned;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The port the server listens on (the chosen one when started with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    owned.forEach(ExecutorService::shutdownNow);
+  }
+
+  /** Builds and starts a {@link WebServer}. */
+  public static final class Builder {
+    private String host;
+    private int port;
+    private final List<Route> routes = new ArrayList<>();
+    private final List<Filter> filters = new ArrayList<>();
+    private HttpsConfigurator tls;
+    private Authenticator authenticator;
+
+    /** {@code host} null or empty binds every interface; port 0 picks a free port. */
+    public Builder listen(String host, int port) {
+      this.host = host == null || host.isEmpty() ? null : host;
+      this.port = port;
+      return this;
+    }
+
+    public Builder route(Route r) {
+      routes.add(r);
+      return this;
+    }
+
+    public Builder routes(List<Route> rs) {
+      routes.addAll(rs);
+      return this;
+    }
+
+    /** Serve HTTPS with this configurator (TLS settings of the web-config file). */
+    public Builder tls(HttpsConfigurator configurator) {
+      this.tls = configurator;
+      return this;
+    }
+
+    /** Checks credentials on {@link Route.Access#SITE} and {@link Route.Access#AUTHENTICATED} routes. */
+    public Builder authenticator(Authenticator a) {
+      this.authenticator = a;
+      return this;
+    }
+
+    /** A filter in front of every route (runs after authentication). */
+    public Builder filter(Filter f) {
+      filters.add(f);
+      return this;
+    }
+
+    public WebServer start() throws IOException {
+      // read once, when the JDK's server classes load; TCP_NODELAY unless the operator said otherwise
+      if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+      }
+      Set<String> paths = new HashSet<>();
+      for (Route r : routes) {
+        if (!paths.add(r.path())) {
+          throw new IllegalArgumentException("route " + r.path() + " registered twice");
+        }
+      }
+      InetSocketAddress addr = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+      HttpServer server;
+      if (tls != null) {
+        HttpsServer s = HttpsServer.create(addr, 0);
+        s.setHttpsConfigurator(tls);
+        server = s;
+      } else {
+        server = HttpServer.create(addr, 0);
+      }
+      List<ExecutorService> owned = new ArrayList<>();
+      ExecutorService shared = pool("http", SHARED_THREADS);
+      owned.add(shared);
+      server.setExecutor(shared);
+      Set<Executor> routeExecutors = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      for (Route r : routes) {
+        HttpContext ctx = server.createContext(r.path(), handler(r));
+        switch (r.access()) {
+          case PUBLIC -> { }
+          case SITE -> {
+            if (authenticator != null) {
+              ctx.setAuthenticator(authenticator);
+            }
+          }
+          case AUTHENTICATED -> ctx.setAuthenticator(authenticator != null ? authenticator : DENY);
+        }
+        ctx.getFilters().addAll(filters);
+        if (r.executor() instanceof ExecutorService es && routeExecutors.add(es)) {
+          owned.add(es);
+        }
+      }
+      if (!paths.contains("/")) {
+        HttpContext ctx = server.createContext("/", ex -> Responses.text(ex, 404, "not found\n"));
+        ctx.getFilters().addAll(filters);
+      }
+      server.start();
+      return new WebServer(server, owned);
+    }
+  }
+
+  /**
+   * A pool of up to {@code max} daemon threads that start on demand and end after 60 s idle. Past
+   * {@code max} busy threads, requests queue (never rejected: a rejected exchange would be dropped).
+   */
+  public static ExecutorService pool(String name, int max) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor p = new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    p.allowCoreThreadTimeOut(true);
+    return p;
+  }
+
+  private static final Authenticator DENY = new Authenticator() {
+    @Override
+    public Result authenticate(HttpExchange exch) {
+      return new Failure(403);
+    }
+  };
+
+  /** The route's handler behind the exact-path check, on its executor, with failures answered and logged. */
+  private static HttpHandler handler(Route r) {
+    HttpHandler inner = ex -> {
+      if (r.exact() && !ex.getRequestURI().getPath().equals(r.path())) {
+        Responses.text(ex, 404, "not found\n");
+        return;
+      }
+      r.handler().handle(ex);
+    };
+    HttpHandler safe = ex -> {
+      try {
+        inner.handle(ex);
+      } catch (IOException e) {
+        // the client went away mid-response: nothing to answer
+        ex.close();
+      } catch (RuntimeException | Error e) {
+        LOG.error("{} {} failed", ex.getRequestMethod(), r.path(), e);
+        try {
+          Responses.text(ex, 500, "internal error\n");
+        } catch (IOException | RuntimeException ignored) {
+          ex.close(); // headers were already sent
+        }
+      }
+    };
+    Executor e = r.executor();
+    if (e == null) {
+      return safe;
+    }
+    return ex -> {
+      try {
+        e.execute(() -> {
+          try {
+            safe.handle(ex);
+          } catch (IOException ignored) {
+            ex.close();
+          }
+        });
+      } catch (RejectedExecutionException rejected) {
+        Responses.text(ex, 503, "busy, try again\n");
+      }
+    };
+  }
+}

@@ -131,6 +131,7 @@ public final class Collectors {
     self.addAll(SelfMetrics.metrics());
     m.put("exporter", self);
     m.put("services", HealthChecks.metrics());
+    m.put("web", org.hpcstatus.exporter.web.security.WebMetrics.metrics());
     return m;
   }
 }

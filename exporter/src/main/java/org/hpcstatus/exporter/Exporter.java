@@ -28,6 +28,8 @@ import org.hpcstatus.exporter.web.Responses;
 import org.hpcstatus.exporter.web.Route;
 import org.hpcstatus.exporter.web.StatusPage;
 import org.hpcstatus.exporter.web.WebServer;
+import org.hpcstatus.exporter.web.security.WebAccess;
+import org.hpcstatus.exporter.web.security.WebSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,7 +217,20 @@ public final class Exporter implements AutoCloseable {
 
   /** Starts the HTTP server with {@link #routes()}. {@code host} null binds all interfaces; port 0 picks one. */
   public WebServer serve(String host, int port) throws IOException {
-    return WebServer.builder().listen(host, port).routes(routes()).start();
+    return serve(host, port, WebSecurity.none());
+  }
+
+  /**
+   * As {@link #serve(String, int)}, with the web config file's TLS, basic auth and headers on every route
+   * ({@code web.public_paths} stay open) and its metrics in the registry.
+   */
+  public WebServer serve(String host, int port, WebSecurity security) throws IOException {
+    collector.add(new ExporterCollector.Part(() -> security.metrics().snapshots(cluster.get()),
+        security.metrics()::generation));
+    return WebServer.builder().listen(host, port).routes(WebAccess.withPublicPaths(routes(), config.web().publicPaths()))
+        .tls(security.httpsConfigurator())
+        .authenticator(security.authenticator(false), security.authenticator(true))
+        .filter(security.headersFilter()).start();
   }
 
   public PrometheusRegistry registry() {

@@ -1,6 +1,7 @@
 package org.hpcstatus.exporter.web.security;
 
 import com.sun.net.httpserver.Authenticator;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -123,6 +124,46 @@ public final class WebSecurity {
         return r == BasicAuth.Result.OK ? new Success(new HttpPrincipal(user(ex), REALM)) : new Retry(401);
       }
     };
+  }
+
+  /**
+   * For a route table: the authenticator of routes that ask for credentials when users are configured
+   * ({@code required} false), or of routes that must never be open ({@code required} true: with no
+   * {@code basic_auth_users} it answers 403).
+   */
+  public Authenticator authenticator(boolean required) {
+    return new Authenticator() {
+      @Override
+      public Result authenticate(HttpExchange ex) {
+        if (required && !state.auth().enabled()) {
+          headers(ex);
+          return new Failure(403);
+        }
+        BasicAuth.Result r = check(ex, true);
+        return r == BasicAuth.Result.OK ? new Success(new HttpPrincipal(user(ex), REALM)) : new Retry(401);
+      }
+    };
+  }
+
+  /** Adds the configured response headers (and notices a changed file) on every route, open ones included. */
+  public Filter headersFilter() {
+    return new Filter() {
+      @Override
+      public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+        headers(ex);
+        chain.doFilter(ex);
+      }
+
+      @Override
+      public String description() {
+        return "web-config http_server_config.headers";
+      }
+    };
+  }
+
+  private void headers(HttpExchange ex) {
+    reloadIfChanged();
+    state.config().headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
   }
 
   private static String user(HttpExchange ex) {

@@ -1,8 +1,9 @@
-package org.hpcstatus.exporter.config;
+package org.hpcstatus.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import org.hpcstatus.exporter.config.ConfigException;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

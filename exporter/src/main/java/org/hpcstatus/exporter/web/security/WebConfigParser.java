@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +27,14 @@ import org.hpcstatus.exporter.config.ConfigException;
  * contains a password hash.
  */
 public final class WebConfigParser {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+  // yes/no/on/off stay strings (a file may be called "no"); bool() reads them as Go's YAML 1.1 does
+  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+      .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS).enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+      .build())
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final Set<String> TRUE = Set.of("true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON");
+  private static final Set<String> FALSE = Set.of("false", "False", "FALSE", "n", "N", "no", "No", "NO", "off", "Off",
+      "OFF");
 
   private static final Set<String> TOP = Set.of("tls_server_config", "http_server_config", "basic_auth_users");
   private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file",
@@ -272,8 +279,8 @@ public final class WebConfigParser {
     if (n.isBoolean()) {
       return n.booleanValue();
     }
-    if (n.isTextual() && (n.textValue().equals("true") || n.textValue().equals("false"))) {
-      return Boolean.parseBoolean(n.textValue());
+    if (n.isTextual() && (TRUE.contains(n.textValue()) || FALSE.contains(n.textValue()))) {
+      return TRUE.contains(n.textValue());
     }
     throw new ConfigException(path, "must be true or false");
   }

@@ -116,6 +116,16 @@ class WebConfigParserTest {
   }
 
   @Test
+  void yamlBooleanWordsAreFileNamesWhereAStringBelongs() {
+    // found by the long fuzz run (FuzzBench): `cert_file: no` was read as the boolean false
+    WebConfig c = WebConfigParser.parse("tls_server_config: {cert_file: no, key_file: on}\n"
+        + "http_server_config: {http2: no}\n", DIR);
+    assertThat(c.tls().certFile()).isEqualTo(DIR.resolve("no"));
+    assertThat(c.tls().keyFile()).isEqualTo(DIR.resolve("on"));
+    assertThat(c.http2()).isFalse();
+  }
+
+  @Test
   void duplicateKeysAreErrors() {
     assertThatThrownBy(() -> WebConfigParser.parse("basic_auth_users:\n  a: \"" + HASH + "\"\n  a: \"" + HASH + "\"\n", DIR))
         .isInstanceOf(ConfigException.class).hasMessageNotContaining(HASH);

@@ -151,11 +151,6 @@ final class TestPki {
   /** A client SSLContext trusting {@code trusted} and presenting {@code client} (may be null). */
   static SSLContext clientContext(X509Certificate trusted, Issued client) {
     try {
-      KeyStore ts = KeyStore.getInstance("PKCS12");
-      ts.load(null, null);
-      ts.setCertificateEntry("ca", trusted);
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ts);
       KeyManagerFactory kmf = null;
       if (client != null) {
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -169,7 +164,7 @@ final class TestPki {
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf == null ? null : new javax.net.ssl.KeyManager[] {
           new Presenting((javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0])},
-          tmf.getTrustManagers(), new SecureRandom());
+          new javax.net.ssl.TrustManager[] {trustManager(trusted)}, new SecureRandom());
       return ctx;
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -139,6 +139,19 @@ class ParserRobustnessProperties {
         .map(s -> "x" + s).list().ofMinSize(1).ofMaxSize(20);
   }
 
+  /** Found by the long fuzz run (FuzzBench): a 24-digit epoch or RPC count threw NumberFormatException. */
+  @net.jqwik.api.Example
+  void sdiagNumbersTooLongForALongAreCountedNotThrown() {
+    Parsed<?> r = SdiagParser.parse("Data since      Mon Nov 23 19:36:33 2026 (697699999999999999999999)\n"
+        + "Server thread count:  3\nRemote Procedure Call statistics by message type\n"
+        + "\tREQUEST_PING ( 2009) count:999999999999999999999 ave_time:1 total_time:5\n"
+        + "\tREQUEST_JOB_INFO ( 2003) count:999999999999999999 ave_time:1 total_time:5\n"
+        + "\tREQUEST_JOB_INFO ( 2003) count:999999999999999999 ave_time:1 total_time:5\n");
+    assertThat(r.errors()).isEqualTo(2);
+    var rpc = ((org.hpcstatus.exporter.slurm.scheduler.Sdiag) r.value()).rpcByType().get("REQUEST_JOB_INFO");
+    assertThat(rpc.count()).isEqualTo(1_999_999_999_999_999_998L);
+  }
+
   @Property
   void scontrolConfigNeverThrowsAndKeepsFirstValues(@ForAll("hostileText") String text) {
     Map<String, String> m = ScontrolConfig.parse(text);

@@ -112,6 +112,27 @@ class ExporterWebSecurityTest {
   }
 
   @Test
+  void hashPasswordReadsStdinAndPrintsAHashTheWebConfigAccepts() {
+    java.io.InputStream realIn = System.in;
+    PrintStream realOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int rc;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)));
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      rc = Main.run("hash-password", "--cost", "4");
+    } finally {
+      System.setIn(realIn);
+      System.setOut(realOut);
+    }
+    String hash = out.toString(StandardCharsets.UTF_8).strip();
+    assertThat(rc).isZero();
+    assertThat(hash).startsWith("$2y$04$").doesNotContain(PASSWORD);
+    WebConfig c = WebConfigParser.parse("basic_auth_users:\n  prometheus: \"" + hash + "\"\n", tmp);
+    assertThat(new BasicAuth(c.basicAuthUsers()).check("prometheus", PASSWORD).result()).isEqualTo(BasicAuth.Result.OK);
+  }
+
+  @Test
   void serveRefusesABadWebConfigNamingFlagFileAndKey() throws Exception {
     Files.writeString(tmp.resolve("bad.yml"), "tls_server_config: {cert_file: missing.crt, key_file: missing.key}\n");
     PrintStream realErr = System.err;

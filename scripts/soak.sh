@@ -58,6 +58,8 @@ sample() {
   fds=$(find "/proc/$PID/fd" -mindepth 1 -maxdepth 1 | wc -l)
   echo "$(date +%s) ${heap:-0} $rss $threads $fds"
 }
+sleep 20  # warm-up: first polls, JIT
+IDLE_START=$(sample)
 (
   end=$((SECONDS + SECONDS_TOTAL))
   while ((SECONDS < end)); do sample; sleep "$SAMPLE"; done
@@ -74,6 +76,11 @@ for r in $(seq 1 $ROUNDS); do
   log "round $r: $(grep -E 'requests in' "$W/wrk$r.txt" | xargs)"
 done
 wait "$SAMPLER" || true
+sleep 40  # idle again: the JDK server closes idle keep-alive connections after 30 s
+IDLE_END=$(sample)
+cp "$W/samples.txt" exporter/target/soak-samples.txt 2>/dev/null || true
+echo "soak: idle before the scrapes (time heapKiB rssKiB threads fds): $IDLE_START"
+echo "soak: idle after the scrapes  (time heapKiB rssKiB threads fds): $IDLE_END"
 TOTAL=$(cat "$W"/wrk*.txt | awk '/requests in/ {s+=$1} END {print s+0}')
 ERRS=$(cat "$W"/wrk*.txt | awk '/Non-2xx/ {s+=$NF} END {print s+0}')
 log "scrapes sent: $TOTAL (target $PER per round was a minimum, wrk runs by time); non-2xx: $ERRS"

@@ -51,6 +51,8 @@ public final class Exporter implements AutoCloseable {
   private final PrometheusRegistry registry;
   private final HealthChecks healthChecks;
   private final ExporterCollector collector;
+  /** The web config of the running server (none until {@link #serve} is given one): its metrics are exposed. */
+  private volatile WebSecurity webSecurity = WebSecurity.none();
   private CommandRunner sacctRunner;
   private volatile Accounting accounting;
   private volatile boolean closed;
@@ -71,6 +73,8 @@ public final class Exporter implements AutoCloseable {
     this.registry = registry;
     this.collector = new ExporterCollector(new ExporterCollector.Part(poller::snapshots, poller::generation),
         new ExporterCollector.Part(healthChecks::snapshots, healthChecks::generation));
+    collector.add(new ExporterCollector.Part(() -> webSecurity.metrics().snapshots(cluster.get()),
+        () -> 31L * System.identityHashCode(webSecurity) + webSecurity.metrics().generation()));
     registry.register(collector);
   }
 
@@ -225,8 +229,7 @@ public final class Exporter implements AutoCloseable {
    * ({@code web.public_paths} stay open) and its metrics in the registry.
    */
   public WebServer serve(String host, int port, WebSecurity security) throws IOException {
-    collector.add(new ExporterCollector.Part(() -> security.metrics().snapshots(cluster.get()),
-        security.metrics()::generation));
+    webSecurity = security;
     return WebServer.builder().listen(host, port).routes(WebAccess.withPublicPaths(routes(), config.web().publicPaths()))
         .tls(security.httpsConfigurator())
         .authenticator(security.authenticator(false), security.authenticator(true))

@@ -21,6 +21,14 @@ command -v curl >/dev/null || need+=(curl)
 [[ -x /usr/bin/promtool ]] || need+=(prometheus)
 # systemd-analyze verify for deploy/systemd (SystemdUnitIT); works without systemd as PID 1
 command -v systemd-analyze >/dev/null || need+=(systemd)
+# amtool and docker-compose validate prometheus/alertmanager.yml and compose.yaml (RuleToolsIT); the
+# end-to-end test (exporter/src/test/java/org/hpcstatus/exporter/e2e) runs its own private
+# Prometheus and Alertmanager (prometheus-alertmanager) on free ports
+[[ -x /usr/bin/amtool && -x /usr/bin/prometheus-alertmanager ]] || need+=(prometheus-alertmanager)
+[[ -x /usr/bin/docker-compose ]] || need+=(docker-compose)
+# the status page's browser test (StatusPageBrowserIT): Debian's chromium driven through its chromedriver
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || need+=(chromium-driver)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
   apt_install "${need[@]}"

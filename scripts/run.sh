@@ -3,7 +3,8 @@
 # Where Slurm answers (`scontrol ping`), it just builds (if needed) and serves. On a fresh Debian
 # machine without Slurm it first brings up the real single-node testbed with a job mix
 # (scripts/slurm-testbed.sh, needs root) and the local services, so a newcomer sees real data.
-# Extra arguments go to the exporter, e.g. scripts/run.sh --config config/example.yaml
+# Extra arguments go to the exporter, e.g. scripts/run.sh --config config/example.yaml; without
+# --config and with the local services of scripts/services.sh up it serves config/demo.yaml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { printf '[run %(%H:%M:%S)T] %s\n' -1 "$*"; }
@@ -40,6 +41,16 @@ fi
 # stays far below it.
 export MALLOC_ARENA_MAX=2
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms4m -Xmx192m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=48m -XX:TrimNativeHeapInterval=10000"}
+# Demo: without a --config of the user's, and with the local test services of scripts/services.sh up,
+# serve config/demo.yaml, which checks those services too (health grid, service_* series). Their
+# test-only password (scripts/services.sh) reaches the exporter through the environment only.
+config=()
+if [[ " $* " != *" --config"* ]] && [[ -f config/demo.yaml ]] \
+    && (exec 3<>/dev/tcp/127.0.0.1/15432) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/18830) 2>/dev/null; then
+  log "local test services are up: using config/demo.yaml (Slurm + service checks)"
+  export HPCSTATUS_DEMO_PASSWORD=${HPCSTATUS_DEMO_PASSWORD:-hpcstatus-test-pw}
+  config=(--config config/demo.yaml)
+fi
 log "serving on ${HPCSTATUS_LISTEN:-:9850}; scrape /metrics there"
 # shellcheck disable=SC2086
-exec java $JAVA_OPTS -jar "$JAR" serve --web.listen-address="${HPCSTATUS_LISTEN:-:9850}" "$@"
+exec java $JAVA_OPTS -jar "$JAR" serve --web.listen-address="${HPCSTATUS_LISTEN:-:9850}" "${config[@]}" "$@"

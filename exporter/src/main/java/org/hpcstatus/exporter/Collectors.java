@@ -23,6 +23,7 @@ import org.hpcstatus.exporter.slurm.nodes.NodesCollector;
 import org.hpcstatus.exporter.slurm.partitions.PartitionsCollector;
 import org.hpcstatus.exporter.slurm.reservations.ReservationsCollector;
 import org.hpcstatus.exporter.slurm.scheduler.SchedulerCollector;
+import org.hpcstatus.exporter.status.StatusMetrics;
 
 /**
  * The collector table: every collector the exporter has, whether it is on by default, and how often it
@@ -131,6 +132,7 @@ public final class Collectors {
     self.addAll(SelfMetrics.metrics());
     m.put("exporter", self);
     m.put("services", HealthChecks.metrics());
+    m.put("status page", StatusMetrics.metrics());
     m.put("web", org.hpcstatus.exporter.web.security.WebMetrics.metrics());
     return m;
   }

@@ -9,6 +9,7 @@ import org.hpcstatus.exporter.accounting.AccountingConfig;
 import org.hpcstatus.exporter.config.ConfigException;
 import org.hpcstatus.exporter.config.ListenAddress;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
+import org.hpcstatus.exporter.status.StatusConfig;
 
 /**
  * The exporter's configuration (YAML, snake_case keys). Every field has a default, so an empty file —
@@ -21,7 +22,8 @@ public record Config(
     Map<String, CollectorSettings> collectors,
     Jobs jobs,
     AccountingConfig accounting,
-    List<ServiceCheckConfig> services) {
+    List<ServiceCheckConfig> services,
+    StatusConfig status) {
 
   public Config {
     cluster = cluster == null ? "" : cluster;
@@ -31,6 +33,7 @@ public record Config(
     jobs = jobs == null ? new Jobs(null, null, null) : jobs;
     accounting = accounting == null ? AccountingConfig.defaults() : accounting;
     services = services == null ? List.of() : List.copyOf(services);
+    status = status == null ? StatusConfig.defaults() : status;
   }
 
   /**
@@ -63,11 +66,11 @@ public record Config(
 
   /** The same config listening on {@code address} (the {@code --web.listen-address} flag). */
   public Config withListenAddress(String address) {
-    return new Config(cluster, new Web(address, web.publicPaths()), slurm, collectors, jobs, accounting, services);
+    return new Config(cluster, new Web(address, web.publicPaths()), slurm, collectors, jobs, accounting, services, status);
   }
 
   public static Config defaults() {
-    return new Config(null, null, null, null, null, null, null);
+    return new Config(null, null, null, null, null, null, null, null);
   }
 
   /**

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.hpcstatus.exporter.config.ConfigException;
 import org.hpcstatus.exporter.config.Yaml;
-import org.hpcstatus.exporter.health.ServiceChecksValidator;
+import org.hpcstatus.exporter.health.ServiceChecks;
 
 /**
  * Loads {@link Config} from YAML and validates all of it, here and only here: each part of the config
@@ -34,7 +34,8 @@ public final class ConfigLoader {
     config.validate();
     Collectors.validate(config.collectors());
     config.accounting().validate();
-    ServiceChecksValidator.validate(config.services());
+    ServiceChecks.validate(config.services());
+    config.status().validate();
     return config;
   }
 }

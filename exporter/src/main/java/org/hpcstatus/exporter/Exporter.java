@@ -57,6 +57,7 @@ public final class Exporter implements AutoCloseable {
   private volatile Accounting accounting;
   private volatile boolean closed;
   private Thread clusterLookup;
+  private org.hpcstatus.exporter.status.StatusPage statusPage;
   private boolean lookupFailedBefore;
 
   public Exporter(Config config) {
@@ -110,6 +111,9 @@ public final class Exporter implements AutoCloseable {
     startClusterLookup();
     poller.start();
     healthChecks.start();
+    if (config.status().enabled()) {
+      statusPage().start();
+    }
     Accounting a = accountingService();
     if (a != null) {
       accounting = a.start();
@@ -200,11 +204,50 @@ public final class Exporter implements AutoCloseable {
    * its access rule and, for long-lived responses, its own executor: see {@link Route}).
    */
   public List<Route> routes() {
-    return List.of(
+    List<Route> routes = new java.util.ArrayList<>(List.of(
         Route.exact("/metrics", new MetricsHandler(registry, collector::generation, this::notReady)),
-        Route.exact("/-/healthy", ex -> Responses.text(ex, 200, "Exporter is healthy.\n")).access(Route.Access.PUBLIC),
-        Route.exact("/", new StatusPage(this::clusterForPage, poller::statusLines, healthChecks::status)));
+        Route.exact("/-/healthy", ex -> Responses.text(ex, 200, "Exporter is healthy.\n")).access(Route.Access.PUBLIC)));
+    if (config.status().enabled()) {
+      routes.addAll(org.hpcstatus.exporter.status.StatusRoutes.table(statusPage()));
+    } else {
+      routes.add(Route.exact("/", new StatusPage(this::clusterForPage, poller::statusLines, healthChecks::status)));
+    }
+    return routes;
   }
+
+  /**
+   * The live status page (built on first use: only {@code serve} has one, so print-metrics and probe never
+   * touch its state files). Reads the same snapshots as /metrics, plus the checks' last failure messages.
+   */
+  public synchronized org.hpcstatus.exporter.status.StatusPage statusPage() {
+    if (statusPage == null) {
+      var source = new org.hpcstatus.exporter.status.MetricsStatusSource(registry::scrape, collector::generation,
+          this::lastFailure, () -> healthChecks.configs().stream().map(c -> c.name()).toList())
+          .withExporterState(this::notReady, poller::statusLines);
+      java.util.Set<String> names = new java.util.HashSet<>(healthChecks.configs().stream().map(c -> c.name()).toList());
+      if (config.status().stateDir() == null) {
+        LOG.warn("status.state_dir is not set: the status page's uptime history and the outages declared through"
+            + " its API are kept in memory only (a restart empties them)");
+      }
+      statusPage = new org.hpcstatus.exporter.status.StatusPage(config.status(), source, () -> names, cluster::get,
+          Clock.systemUTC());
+      collector.add(new ExporterCollector.Part(statusPage::snapshots, statusPage::generation));
+    }
+    return statusPage;
+  }
+
+  /** The last failed check of a service (its reason and message), or null. */
+  private org.hpcstatus.exporter.status.MetricsStatusSource.LastFailure lastFailure(String service) {
+    HealthChecks.HistoryEntry last;
+    try {
+      last = healthChecks.status(service).lastFailure();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return last == null ? null : new org.hpcstatus.exporter.status.MetricsStatusSource.LastFailure(
+        last.reason() == null ? "unknown" : last.reason().label(), last.message(), last.startedAtMillis());
+  }
+
 
   /** Why /metrics cannot answer yet, or null. */
   private String notReady() {
@@ -291,6 +334,13 @@ public final class Exporter implements AutoCloseable {
     }
     poller.close();
     healthChecks.close();
+    org.hpcstatus.exporter.status.StatusPage sp;
+    synchronized (this) {
+      sp = statusPage;
+    }
+    if (sp != null) {
+      sp.close();
+    }
     Accounting a = accounting;
     if (a != null) {
       a.close();

@@ -28,6 +28,7 @@ class ArchitectureTest {
       "health", Set.of("core", "config"),
       "accounting", Set.of("core", "config", "slurm.common"), // sacct fields use Slurm's value syntax
       "web", Set.of("core", "config", "health"),
+      "status", Set.of("core", "config", "web"), // reads metric snapshots, not other packages' internals
       "cli", Set.of("(root)", "config", "core", "web", "health", "accounting"));
 
   static Path sources() {

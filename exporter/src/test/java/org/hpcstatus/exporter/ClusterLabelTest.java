@@ -37,7 +37,7 @@ class ClusterLabelTest {
       assertThat(early.statusCode()).isEqualTo(503);
       assertThat(early.body()).contains("cluster name not known yet").doesNotContain("cluster=");
       assertThat(get(client, base + "/-/healthy").statusCode()).isEqualTo(200);
-      assertThat(get(client, base + "/").body()).contains("cluster: not known yet");
+      assertThat(get(client, base + "/").body()).contains("cluster name not known yet");
 
       Files.writeString(release, "");
       HttpResponse<String> r = early;

@@ -9,19 +9,24 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.hpcstatus.exporter.core.ClusterName;
 import org.hpcstatus.exporter.core.CommandRunner;
+import org.hpcstatus.exporter.core.ScheduledJob;
+import org.hpcstatus.exporter.core.Scheduler;
 import org.hpcstatus.exporter.core.SelfMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The accounting service inside {@code serve}: a background thread that runs {@link AccountingEngine}
- * steps — every {@code interval} when caught up, back to back (paced by the sacct rate limit) while a
- * backfill or rebuild is pending, and with exponential backoff (30 s doubling up to {@code max_backoff})
- * after failures. {@link #snapshots()} only returns the last rendered result: it is on the scrape path.
+ * The accounting service inside {@code serve}: a background job (one {@link Scheduler} job with a fixed
+ * delay chosen after each step) that runs {@link AccountingEngine} steps — every {@code interval} when
+ * caught up, back to back (paced by the sacct rate limit) while a backfill or rebuild is pending, and with
+ * exponential backoff (30 s doubling up to {@code max_backoff}) after failures. {@link #snapshots()} only
+ * returns the last rendered result: it is on the scrape path.
  */
 public final class Accounting implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Accounting.class);
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
+  /** How often to look again while the cluster name is not known yet. */
+  static final Duration WAIT_FOR_CLUSTER = Duration.ofSeconds(10);
 
   private final AccountingConfig config;
   private final Supplier<String> cluster;
@@ -31,13 +36,15 @@ public final class Accounting implements AutoCloseable {
   private final RateLimiter limiter;
   private final Clock clock = Clock.systemUTC();
   private volatile List<MetricSnapshot> snapshots = List.of();
-  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+  private final Scheduler scheduler = new Scheduler("accounting");
   private volatile boolean closed;
-  private Thread thread;
+  private ScheduledJob<Duration> job;
+  // touched by the job only (one step at a time)
   private StateStore store;
   private AccountingEngine engine;
   private boolean lastOk = true;
   private double lastSuccess;
+  private Duration backoff;
   /** {@link #FIRST_BACKOFF}; shorter in tests. */
   Duration firstBackoff = FIRST_BACKOFF;
 
@@ -61,12 +68,15 @@ public final class Accounting implements AutoCloseable {
     return new Accounting(config, cluster::resolve, SacctSource.of(sacct), self);
   }
 
-  /** Starts the background thread. The state lock is taken there, once the cluster name is known. */
+  /** Starts the background job. The state lock is taken there, once the cluster name is known. */
   public synchronized Accounting start() {
-    if (thread == null) {
-      thread = new Thread(this::run, "accounting");
-      thread.setDaemon(true);
-      thread.start();
+    if (job == null && !closed) {
+      backoff = firstBackoff;
+      job = scheduler.job("accounting", this::step)
+          .every(config.interval())
+          .delayAfter(this::after)
+          .build()
+          .start(Duration.ZERO);
     }
     return this;
   }
@@ -77,59 +87,59 @@ public final class Accounting implements AutoCloseable {
 
   /** Changes whenever {@link #snapshots()} may have (the /metrics cache key). */
   public long generation() {
-    return generation.get();
+    return scheduler.generation();
   }
 
-  private void run() {
-    Duration backoff = firstBackoff;
-    while (!closed) {
-      Duration wait;
-      try {
-        if (engine == null && !open()) {
-          sleep(Duration.ofSeconds(10));
-          continue;
-        }
-        AccountingEngine.StepResult r = engine.step();
-        if (r.malformed() > 0) {
-          self.parseErrors("accounting", (int) Math.min(Integer.MAX_VALUE, r.malformed()));
-        }
-        LOG.debug("accounting {} {}..{}: {} rows, {} new jobs", r.kind(), r.from(), r.to(), r.rows(), r.counted());
-        if (!lastOk) {
-          LOG.info("accounting recovered");
-        }
-        lastOk = true;
-        lastSuccess = clock.millis() / 1000.0;
-        backoff = firstBackoff;
-        wait = engine.catchingUp() ? Duration.ZERO : config.interval();
-      } catch (InterruptedException e) {
-        break;
-      } catch (StateLockedException e) {
-        LOG.error("accounting: {}", e.getMessage());
-        lastOk = false;
-        wait = config.maxBackoff();
-      } catch (Throwable e) {
-        // Anything else — sacct failures, I/O errors, bugs, and Errors such as OutOfMemoryError or
-        // StackOverflowError — must not end this thread: a dead thread would leave
-        // hpcstatus_accounting_success frozen at its last value. Record the failure, re-render, back off,
-        // retry (the engine reloads its committed state before the next step). Only shutdown ends the loop.
-        if (closed) {
-          break;
-        }
-        if (e instanceof Error) {
-          LOG.error("accounting step failed with {}, retrying in {}s", e, backoff.toSeconds(), e);
-        } else if (lastOk) {
-          LOG.warn("accounting step failed, retrying in {}s: {}", backoff.toSeconds(), e.toString());
-        }
-        lastOk = false;
-        wait = backoff;
-        backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
-            : backoff.multipliedBy(2);
-      }
-      render();
-      if (!sleep(wait)) {
-        break;
-      }
+  /** One step; returns the delay until the next. Failures are handled by {@link #after}. */
+  private Duration step() throws Exception {
+    if (engine == null && !open()) {
+      return WAIT_FOR_CLUSTER;
     }
+    AccountingEngine.StepResult r = engine.step();
+    if (r.malformed() > 0) {
+      self.parseErrors("accounting", (int) Math.min(Integer.MAX_VALUE, r.malformed()));
+    }
+    LOG.debug("accounting {} {}..{}: {} rows, {} new jobs", r.kind(), r.from(), r.to(), r.rows(), r.counted());
+    if (!lastOk) {
+      LOG.info("accounting recovered");
+    }
+    lastOk = true;
+    lastSuccess = clock.millis() / 1000.0;
+    backoff = firstBackoff;
+    render();
+    return engine.catchingUp() ? Duration.ZERO : config.interval();
+  }
+
+  /** The delay after a step's outcome (null: stop, on shutdown); records and renders failures. */
+  private Duration after(Scheduler.Outcome<Duration> o) {
+    if (closed) {
+      return null;
+    }
+    if (o.ok()) {
+      return o.value();
+    }
+    Throwable e = o.error();
+    Duration wait;
+    if (e instanceof StateLockedException) {
+      LOG.error("accounting: {}", e.getMessage());
+      wait = config.maxBackoff();
+    } else {
+      // Anything else — sacct failures, I/O errors, bugs, and Errors such as OutOfMemoryError or
+      // StackOverflowError — must not end the loop: hpcstatus_accounting_success would stay frozen at its
+      // last value. Record the failure, re-render, back off, retry (the engine reloads its committed state
+      // before the next step). Only shutdown ends the loop.
+      if (e instanceof Error) {
+        LOG.error("accounting step failed with {}, retrying in {}s", e, backoff.toSeconds(), e);
+      } else if (lastOk) {
+        LOG.warn("accounting step failed, retrying in {}s: {}", backoff.toSeconds(), e);
+      }
+      wait = backoff;
+      backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
+          : backoff.multipliedBy(2);
+    }
+    lastOk = false;
+    render();
+    return wait;
   }
 
   private boolean open() throws IOException {
@@ -158,14 +168,12 @@ public final class Accounting implements AutoCloseable {
       // the last commit yet: show that accounting is not working, never half-counted totals
       snapshots = AccountingMetrics.renderHealthOnly(cluster.get(),
           new AccountingMetrics.Health(lastOk, lastSuccess, false));
-      generation.incrementAndGet();
       return;
     }
     try {
       long today = Math.floorDiv(clock.instant().getEpochSecond(), 86400L);
       snapshots = AccountingMetrics.render(engine.state(), cluster.get(), today,
           new AccountingMetrics.Health(lastOk, lastSuccess, engine.catchingUp()));
-      generation.incrementAndGet();
     } catch (Throwable e) {
       // e.g. OutOfMemoryError: keep the loop alive and show the failure rather than stale "success"
       LOG.error("accounting: rendering metrics failed", e);
@@ -173,33 +181,16 @@ public final class Accounting implements AutoCloseable {
       try {
         snapshots = AccountingMetrics.renderHealthOnly(cluster.get(),
             new AccountingMetrics.Health(false, lastSuccess, engine.catchingUp()));
-        generation.incrementAndGet();
       } catch (Throwable ignored) {
         // nothing more we can do until the next tick
       }
     }
   }
 
-  private boolean sleep(Duration d) {
-    try {
-      Thread.sleep(Math.max(0, d.toMillis()));
-      return true;
-    } catch (InterruptedException e) {
-      return false;
-    }
-  }
-
   @Override
   public synchronized void close() {
     closed = true;
-    if (thread != null) {
-      thread.interrupt();
-      try {
-        thread.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    scheduler.close(Duration.ofSeconds(10)); // interrupts a running step and waits for it
     if (store != null) {
       store.close();
     }

@@ -85,7 +85,7 @@ public final class AccountingDoctor {
     long start = System.nanoTime();
     try {
       SacctParser.Counts[] c = new SacctParser.Counts[1];
-      SacctSource.of(runner).fetch(end.minus(PROBE_WINDOW), end, in -> c[0] = new SacctParser().parse(in, r -> { }));
+      SacctSource.of(runner).fetch(end.minus(PROBE_WINDOW), end, in -> c[0] = new SacctParser().scan(in, r -> { }));
       long ms = (System.nanoTime() - start) / 1_000_000;
       String rows = c[0].jobs + " job(s), " + c[0].steps + " step line(s) ended in the last minute";
       return c[0].malformed() > 0

@@ -227,10 +227,10 @@ public final class AccountingEngine {
     RoaringBitmap b = new RoaringBitmap();
     long[] rows = new long[1];
     if (limit > from) {
-      fetch(from, limit, in -> parser.parse(in, rec -> {
+      fetch(from, limit, in -> parser.scan(in, r -> {
         rows[0]++;
-        if (rec.end() >= from && rec.end() < limit) {
-          b.add((int) rec.jobIdRaw());
+        if (r.end >= from && r.end < limit) {
+          b.add((int) r.id);
         }
       }));
     }
@@ -289,21 +289,21 @@ public final class AccountingEngine {
   private StepResult applyChunk(Kind kind, long from, long to, InputStream in) throws IOException {
     long[] counted = new long[2];
     long overlap = overlapSeconds();
-    SacctParser.Counts c = parser.parse(in, rec -> {
-      try {
-        if (seen.markNew(rec.end(), rec.jobIdRaw())) {
-          state.totals.add(rec);
-          counted[0]++;
-          if (state.cursor >= 0 && rec.end() >= state.cursor - overlap) {
-            state.recentCounted.add(new long[] {rec.end(), rec.jobIdRaw()});
-          }
-        } else {
-          counted[1]++;
+    long recentFrom = state.cursor >= 0 ? state.cursor - overlap : Long.MAX_VALUE;
+    Tally tally = new Tally(); // merged into the totals only once the whole output was read
+    SacctParser.Counts c = parser.scan(in, r -> {
+      if (seen.markNew(r.end, r.id)) {
+        tally.add(r.user, r.account, r.partition, r.state, r.submit, r.start, r.end, r.elapsed, r.cpus, r.gpus,
+            r.memoryBytes);
+        counted[0]++;
+        if (r.end >= recentFrom) {
+          state.recentCounted.add(new long[] {r.end, r.id});
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      } else {
+        counted[1]++;
       }
     });
+    tally.mergeInto(state.totals, parser.names());
     state.skip("step", c.steps);
     state.skip("malformed", c.malformed());
     state.skip("duplicate", counted[1]);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
+import org.hpcstatus.exporter.core.AtomicFiles;
 import org.roaringbitmap.RoaringBitmap;
 
 /**

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.hpcstatus.exporter.core.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,10 @@ public final class StateStore implements AutoCloseable {
   /** One line, {@code <time> <error>}: the last failed step, until a step succeeds (read by {@code probe}). */
   static final String LAST_ERROR = "last-error";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  /** Built on first use: a backfill reads a whole month before it first needs JSON (start-up time). */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
 
   /**
    * Test hook, called with a stage name ({@code bitmaps-written}, {@code state-temp-written}) inside every
@@ -62,7 +65,7 @@ public final class StateStore implements AutoCloseable {
   static volatile java.util.function.Consumer<String> commitHook;
 
   static ObjectMapper json() {
-    return JSON;
+    return Json.MAPPER;
   }
 
   private final Path dir;
@@ -141,7 +144,7 @@ public final class StateStore implements AutoCloseable {
     AccountingState st = null;
     if (Files.exists(stateFile)) {
       try {
-        st = JSON.readValue(stateFile.toFile(), AccountingState.class);
+        st = json().readValue(stateFile.toFile(), AccountingState.class);
         if (st == null || st.version != AccountingState.VERSION || st.totals == null) {
           throw new CorruptStateException(stateFile, "unsupported version or empty");
         }
@@ -211,7 +214,7 @@ public final class StateStore implements AutoCloseable {
     Map<String, String> previous = st.seenFiles;
     st.seenFiles = files;
     try {
-      AtomicFiles.write(dir.resolve(STATE), JSON.writeValueAsBytes(st),
+      AtomicFiles.write(dir.resolve(STATE), json().writeValueAsBytes(st),
           hook == null ? null : () -> hook.accept("state-temp-written"));
     } catch (IOException | RuntimeException e) {
       st.seenFiles = previous;

@@ -6,10 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +35,14 @@ public final class Poller implements AutoCloseable {
 
   private static final class State {
     final Scheduled s;
+    ScheduledJob<List<MetricSnapshot>> job;
     volatile List<MetricSnapshot> snapshots = List.of();
     volatile boolean ran;
     volatile boolean success;
     volatile double duration;
     volatile double lastSuccess;
     volatile String lastError;
-    int consecutiveFailures;
+    int consecutiveFailures; // only touched by the job's listener, one run at a time
 
     State(Scheduled s) {
       this.s = s;
@@ -53,45 +50,46 @@ public final class Poller implements AutoCloseable {
   }
 
   private final Map<String, State> states = new LinkedHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
   private final SourceCache sources;
   private final ClusterName cluster;
   private final SelfMetrics self;
-  private ScheduledExecutorService executor;
+  private final Scheduler scheduler = new Scheduler("poller");
+  private boolean started;
 
   public Poller(List<Scheduled> collectors, SourceCache sources, ClusterName cluster, SelfMetrics self) {
-    for (Scheduled s : collectors) {
-      if (states.put(s.collector().name(), new State(s)) != null) {
-        throw new IllegalArgumentException("collector " + s.collector().name() + " listed twice");
-      }
-      self.registerCollector(s.collector().name());
-    }
     this.sources = sources;
     this.cluster = cluster;
     this.self = self;
+    for (Scheduled s : collectors) {
+      State st = new State(s);
+      if (states.put(s.collector().name(), st) != null) {
+        throw new IllegalArgumentException("collector " + s.collector().name() + " listed twice");
+      }
+      self.registerCollector(s.collector().name());
+      // fixed delay: the next run starts one interval after this one ended; commands bound themselves
+      st.job = scheduler.job(s.collector().name(), () -> collect(st))
+          .every(s.interval())
+          .onOutcome(o -> record(st, o))
+          .delayAfter(o -> s.interval())
+          .build();
+    }
   }
 
   /** Starts background polling; each collector runs at once and then every interval. */
   public synchronized void start() {
-    if (executor != null) {
+    if (started) {
       return;
     }
-    AtomicInteger n = new AtomicInteger();
-    executor = Executors.newScheduledThreadPool(Math.max(1, states.size()), r -> {
-      Thread t = new Thread(r, "poller-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    started = true;
     for (State st : states.values()) {
-      long ms = st.s.interval().toMillis();
-      executor.scheduleWithFixedDelay(() -> runOnce(st), 0, ms, TimeUnit.MILLISECONDS);
+      st.job.start(Duration.ZERO);
     }
   }
 
   /** Runs every collector once, now, on the calling thread (print-metrics, tests). */
   public void runAllOnce() {
     for (State st : states.values()) {
-      runOnce(st);
+      st.job.runHere();
     }
   }
 
@@ -101,58 +99,50 @@ public final class Poller implements AutoCloseable {
     if (st == null) {
       throw new IllegalArgumentException("no collector " + collector);
     }
-    runOnce(st);
+    st.job.runHere();
   }
 
-  private void runOnce(State st) {
-    synchronized (st) {
-      long start = System.nanoTime();
-      Out out = new Out(cluster.resolve());
-      boolean ok;
-      String error = null;
-      try {
-        st.s.collector().collect(new CollectContext(sources, st.s.interval()), out);
-        ok = true;
-      } catch (Throwable e) {
-        // anything, Errors included: an escaping throwable would cancel this collector's schedule for
-        // good while its last snapshot kept being served
-        ok = false;
-        error = e.getMessage() == null ? e.toString() : e.getMessage();
+  private List<MetricSnapshot> collect(State st) throws Exception {
+    Out out = new Out(cluster.resolve());
+    st.s.collector().collect(new CollectContext(sources, st.s.interval()), out);
+    try {
+      return out.build();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("building snapshots: " + e, e);
+    }
+  }
+
+  /**
+   * One run's outcome. Anything the collector threw, Errors included, fails only this run (the scheduler
+   * never lets a throwable end the schedule while the last snapshot kept being served).
+   */
+  private void record(State st, Scheduler.Outcome<List<MetricSnapshot>> o) {
+    boolean ok = o.ok();
+    String error = ok ? null : o.error() == null ? o.status().toString()
+        : o.error().getMessage() == null ? o.error().toString() : o.error().getMessage();
+    st.duration = o.seconds();
+    st.ran = true;
+    st.success = ok;
+    st.snapshots = ok ? o.value() : List.of();
+    st.lastError = error;
+    if (ok) {
+      st.lastSuccess = System.currentTimeMillis() / 1000.0;
+      if (st.consecutiveFailures > 0) {
+        LOG.info("collector {} recovered after {} failed run(s)", st.s.collector().name(), st.consecutiveFailures);
       }
-      List<MetricSnapshot> snaps = List.of();
-      if (ok) {
-        try {
-          snaps = out.build();
-        } catch (Throwable e) {
-          ok = false;
-          error = "building snapshots: " + e;
-        }
-      }
-      st.duration = (System.nanoTime() - start) / 1e9;
-      generation.incrementAndGet();
-      st.ran = true;
-      st.success = ok;
-      st.snapshots = snaps;
-      st.lastError = error;
-      if (ok) {
-        st.lastSuccess = System.currentTimeMillis() / 1000.0;
-        if (st.consecutiveFailures > 0) {
-          LOG.info("collector {} recovered after {} failed run(s)", st.s.collector().name(), st.consecutiveFailures);
-        }
-        st.consecutiveFailures = 0;
-      } else {
-        st.consecutiveFailures++;
-        // log the first failure and then every 20th, so a long outage does not flood the log
-        if (st.consecutiveFailures == 1 || st.consecutiveFailures % 20 == 0) {
-          LOG.warn("collector {} failed ({} in a row): {}", st.s.collector().name(), st.consecutiveFailures, error);
-        }
+      st.consecutiveFailures = 0;
+    } else {
+      st.consecutiveFailures++;
+      // log the first failure and then every 20th, so a long outage does not flood the log
+      if (st.consecutiveFailures == 1 || st.consecutiveFailures % 20 == 0) {
+        LOG.warn("collector {} failed ({} in a row): {}", st.s.collector().name(), st.consecutiveFailures, error);
       }
     }
   }
 
   /** Changes after every collector run (its snapshots and the self-metrics it touched). */
   public long generation() {
-    return generation.get();
+    return scheduler.generation();
   }
 
   /** Last results of all collectors plus the poller's own metrics. Cheap: no command runs here. */
@@ -193,11 +183,8 @@ public final class Poller implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    if (executor != null) {
-      executor.shutdownNow();
-      executor = null;
-    }
+  public void close() {
+    scheduler.close();
   }
 
   public static Duration clampInterval(Duration d) {

@@ -2,39 +2,32 @@ package org.hpcstatus.exporter.health;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.hpcstatus.exporter.core.MetricDef;
-import org.hpcstatus.exporter.core.Out;
-import org.hpcstatus.exporter.health.kinds.CheckFactory;
+import org.hpcstatus.exporter.core.ScheduledJob;
+import org.hpcstatus.exporter.core.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the configured service checks, each on its own interval, concurrently, with a hard timeout, and
- * keeps their results in memory. {@link #snapshots()} (the scrape path) only reads those results.
+ * Runs the configured service checks, each on its own interval, concurrently, with a hard timeout (one
+ * {@link Scheduler} job per check), keeps their state in memory ({@link CheckState}) and offers it as
+ * metrics ({@link #snapshots()}, the scrape path, which only reads) and as a status model
+ * ({@link #status()}, {@link #subscribe}, {@link #awaitChange}) for status pages and probes.
  *
- * <p>Scheduling: one small timer pool fires ticks at a fixed rate; each tick hands the check to a worker
- * thread and arms a timeout. Whichever comes first — the check's answer or the timeout — is recorded;
- * a check that times out is interrupted. A check never runs twice at once: while a previous run is still
- * stuck (a hung NFS {@code statfs}, a driver ignoring interrupts), each further tick counts as another
- * {@code timeout} without starting a new thread, so a hung target costs one thread and never delays other
- * checks or scrapes.
+ * <p>A check never runs twice at once: while a timed-out run is still stuck (a hung NFS {@code statfs}, a
+ * driver ignoring interrupts), each further tick counts as another {@code timeout} without starting a new
+ * thread, so a hung target costs one thread and never delays other checks or scrapes.
  *
  * <p>{@code service_up} turns 0 only after {@code failure_threshold} consecutive failures (no flapping),
  * and is 0 until the first success.
@@ -59,11 +52,29 @@ public final class HealthChecks implements AutoCloseable {
     }
   }
 
-  /** Current state of one check, for status pages and probes. */
+  /**
+   * Current state of one check, for status pages and probes. {@code sinceMillis}: epoch ms of the run that
+   * last changed {@code up} (or of the first run; 0 before it); {@code transitions}: up/down changes so far;
+   * {@code lastFailure}: the most recent failed run (null if none); {@code generation}: of
+   * {@link HealthChecks#generation()} when this was read.
+   */
   public record Status(String service, String kind, boolean up, boolean ran, int consecutiveFailures,
-                       String version, List<HistoryEntry> history) {
+                       String version, List<HistoryEntry> history, int failureThreshold, long sinceMillis,
+                       long transitions, HistoryEntry lastFailure, long generation) {
     public HistoryEntry last() {
       return history.isEmpty() ? null : history.get(history.size() - 1);
+    }
+
+    /** Duration of the last run in seconds (the timeout if it timed out); NaN before the first. */
+    public double latencySeconds() {
+      HistoryEntry l = last();
+      return l == null ? Double.NaN : l.durationSeconds();
+    }
+
+    /** Why the last run failed ({@code reason: message}), or null if it succeeded or none ran yet. */
+    public String failureReason() {
+      HistoryEntry l = last();
+      return l == null || l.ok() ? null : l.reason().label() + ": " + l.message();
     }
   }
 
@@ -71,65 +82,14 @@ public final class HealthChecks implements AutoCloseable {
   private final long epochBaseMillis = System.currentTimeMillis();
   private final long nanoBase = System.nanoTime();
 
-  private long epochMillis(long nanos) {
-    return epochBaseMillis + (nanos - nanoBase) / 1_000_000;
-  }
-
-  private static final class Attempt {
-    final long plannedEpochMillis;
-    final AtomicBoolean recorded = new AtomicBoolean();
-    final CompletableFuture<Void> done = new CompletableFuture<>();
-    volatile long startedEpochMillis;
-    volatile Future<?> future;
-    volatile ScheduledFuture<?> timeoutTask;
-
-    Attempt(long plannedEpochMillis) {
-      this.plannedEpochMillis = plannedEpochMillis;
-    }
-  }
-
-  private final class State {
-    final ServiceCheckConfig cfg;
-    final Check check;
-    final long intervalMillis;
-    // guarded by this
-    Attempt inFlight;
-    boolean ran;
-    boolean lastOk;
-    boolean everOk;
-    int consecutiveFailures;
-    long checks;
-    final long[] failures = new long[Reason.values().length];
-    double lastDuration;
-    double lastFinished;
-    double lastSuccess;
-    final long[] latencyCounts = new long[HealthMetrics.LATENCY_BOUNDS.length + 1];
-    double latencySum;
-    String version;
-    Double tlsExpiry;
-    List<CheckResult.Sample> samples = List.of();
-    final ArrayDeque<HistoryEntry> history = new ArrayDeque<>();
-    long nextPlannedNanos;
-
-    State(ServiceCheckConfig cfg, Check check) {
-      this.cfg = cfg;
-      this.check = check;
-      this.intervalMillis = cfg.interval().toMillis();
-    }
-
-    boolean up() {
-      return everOk && consecutiveFailures < cfg.failureThreshold();
-    }
-  }
-
-  private final Map<String, State> states = new LinkedHashMap<>();
+  private final Map<String, CheckState> states = new LinkedHashMap<>();
+  private final Map<String, ScheduledJob<CheckResult>> jobs = new LinkedHashMap<>();
   private final Map<String, MetricDef> defs = new LinkedHashMap<>();
   private final Supplier<String> cluster;
-  private final ScheduledExecutorService timer;
-  private final ExecutorService workers;
-  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+  private final Scheduler scheduler;
+  private final AtomicLong generation = new AtomicLong();
+  private final List<Consumer<Status>> subscribers = new CopyOnWriteArrayList<>();
   private volatile boolean started;
-  private volatile boolean closed;
 
   /** Checks from config (validated here too, so programmatic configs get the same errors). */
   public HealthChecks(List<ServiceCheckConfig> services, Supplier<String> cluster) {
@@ -141,10 +101,10 @@ public final class HealthChecks implements AutoCloseable {
   }
 
   private static Map<ServiceCheckConfig, Check> bind(List<ServiceCheckConfig> services, Secrets secrets) {
-    ServiceChecksValidator.validate(services);
+    ServiceChecks.validate(services);
     Map<ServiceCheckConfig, Check> m = new LinkedHashMap<>();
     for (ServiceCheckConfig c : services) {
-      m.put(c, CheckFactory.create(c, secrets));
+      m.put(c, ServiceChecks.create(c, secrets));
     }
     return m;
   }
@@ -157,10 +117,12 @@ public final class HealthChecks implements AutoCloseable {
   /** As above with the worker pool given (tests: a pool that fails to start threads); null = the default pool. */
   HealthChecks(Map<ServiceCheckConfig, Check> checks, Supplier<String> cluster, ExecutorService workerPool) {
     this.cluster = cluster;
+    this.scheduler = new Scheduler("health", workerPool);
     for (var e : checks.entrySet()) {
-      State st = new State(e.getKey(), e.getValue());
-      if (states.put(e.getKey().name(), st) != null) {
-        throw new IllegalArgumentException("service " + e.getKey().name() + " listed twice");
+      ServiceCheckConfig c = e.getKey();
+      CheckState st = new CheckState(c, e.getValue());
+      if (states.put(c.name(), st) != null) {
+        throw new IllegalArgumentException("service " + c.name() + " listed twice");
       }
       for (MetricDef d : e.getValue().metrics()) {
         MetricDef prev = defs.putIfAbsent(d.name(), d);
@@ -168,20 +130,12 @@ public final class HealthChecks implements AutoCloseable {
           throw new IllegalArgumentException("metric " + d.name() + " defined differently by two checks");
         }
       }
+      jobs.put(c.name(), scheduler.job(c.name(), () -> run(st))
+          .every(c.interval())
+          .timeout(c.timeout())
+          .onOutcome(o -> record(st, o))
+          .build());
     }
-    AtomicInteger n = new AtomicInteger();
-    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(2, r -> daemon(r, "health-timer-" + n.incrementAndGet()));
-    t.setRemoveOnCancelPolicy(true);
-    this.timer = t;
-    AtomicInteger w = new AtomicInteger();
-    this.workers = workerPool != null ? workerPool
-        : Executors.newCachedThreadPool(r -> daemon(r, "health-check-" + w.incrementAndGet()));
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   public boolean isEmpty() {
@@ -193,19 +147,15 @@ public final class HealthChecks implements AutoCloseable {
    * shorter) so that many checks do not fire in the same millisecond.
    */
   public synchronized HealthChecks start() {
-    if (started || closed) {
+    if (started) {
       return this;
     }
     started = true;
     int i = 0;
-    int n = states.size();
-    for (State st : states.values()) {
-      long spread = Math.min(1000, st.intervalMillis);
-      long delay = n == 0 ? 0 : spread * i / n;
-      synchronized (st) {
-        st.nextPlannedNanos = System.nanoTime() + delay * 1_000_000L;
-      }
-      timer.scheduleAtFixedRate(() -> tick(st), delay, st.intervalMillis, TimeUnit.MILLISECONDS);
+    int n = jobs.size();
+    for (CheckState st : states.values()) {
+      long spread = Math.min(1000, st.cfg.interval().toMillis());
+      jobs.get(st.cfg.name()).start(Duration.ofMillis(spread * i / n));
       i++;
     }
     return this;
@@ -217,11 +167,11 @@ public final class HealthChecks implements AutoCloseable {
    * of the running attempt is returned.
    */
   public CompletableFuture<Void> runNow(String service) {
-    State st = states.get(service);
-    if (st == null) {
+    ScheduledJob<CheckResult> job = jobs.get(service);
+    if (job == null) {
       throw new IllegalArgumentException("no service check " + service);
     }
-    return launch(st, epochMillis(System.nanoTime()), false);
+    return job.runNow().thenAccept(o -> { });
   }
 
   /**
@@ -229,15 +179,14 @@ public final class HealthChecks implements AutoCloseable {
    * timeout): for {@code probe} and {@code print-metrics}.
    */
   public void runAllOnce() {
-    List<CompletableFuture<Void>> all = new ArrayList<>();
+    List<CompletableFuture<?>> all = new ArrayList<>();
     long maxTimeoutMs = 0;
-    for (State st : states.values()) {
-      all.add(launch(st, epochMillis(System.nanoTime()), false));
+    for (CheckState st : states.values()) {
+      all.add(jobs.get(st.cfg.name()).runNow());
       maxTimeoutMs = Math.max(maxTimeoutMs, st.cfg.timeout().toMillis());
     }
     try {
-      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-          .get(maxTimeoutMs + 2000, TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(maxTimeoutMs + 2000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -245,231 +194,83 @@ public final class HealthChecks implements AutoCloseable {
     }
   }
 
-  /**
-   * One scheduled firing. Must never throw: any Throwable escaping a {@code scheduleAtFixedRate} task
-   * cancels all its future runs, which would freeze this check's last state forever. A failure here is
-   * recorded as a failed run (classified like any other, an Error is {@code protocol}) and the next
-   * tick tries again.
-   */
-  private void tick(State st) {
-    long planned = 0;
-    try {
+  /** One run of a check, on a worker thread. */
+  private static CheckResult run(CheckState st) throws Exception {
+    CheckResult r = st.check.run(new CheckContext(st.cfg.timeout()));
+    if (r == null) {
+      throw new CheckException(Reason.PROTOCOL, "check returned no result");
+    }
+    return r;
+  }
+
+  private long epochMillis(long nanos) {
+    return epochBaseMillis + (nanos - nanoBase) / 1_000_000;
+  }
+
+  /** The scheduler's outcome of one run → history entry, state, log line, listeners. */
+  private void record(CheckState st, Scheduler.Outcome<CheckResult> o) {
+    ServiceCheckConfig c = st.cfg;
+    Reason reason = null;
+    String message = "ok";
+    switch (o.status()) {
+      case OK -> { }
+      case FAILED -> {
+        reason = Failures.classify(o.error());
+        message = Failures.describe(o.error(), c.target());
+      }
+      case TIMED_OUT -> {
+        reason = Reason.TIMEOUT;
+        message = "no answer within " + c.timeout().toMillis() + "ms";
+      }
+      case STILL_RUNNING -> {
+        reason = Reason.TIMEOUT;
+        message = "previous check still running after its " + c.timeout().toMillis() + "ms timeout (target hung)";
+      }
+      case INTERNAL -> {
+        // the exporter itself could not run the check (no thread, no memory): not the target's fault
+        LOG.error("service check {}: could not run the check", c.name(), o.error());
+        reason = Reason.PROTOCOL;
+        message = "exporter could not run the check: " + Failures.describe(o.error());
+      }
+      default -> throw new IllegalStateException(o.status().toString());
+    }
+    HistoryEntry e = new HistoryEntry(epochMillis(o.plannedNanos()), epochMillis(o.startedNanos()), o.seconds(),
+        o.ok(), reason, message);
+    CheckState.Change change = st.record(e, o.ok() ? o.value() : null);
+    long gen = generation.incrementAndGet();
+    log(st, change, e);
+    synchronized (generation) {
+      generation.notifyAll();
+    }
+    if (!subscribers.isEmpty()) {
+      Status now = st.status(gen);
+      for (Consumer<Status> s : subscribers) {
+        try {
+          s.accept(now);
+        } catch (RuntimeException ex) {
+          LOG.warn("service status subscriber failed", ex);
+        }
+      }
+    }
+  }
+
+  private static void log(CheckState st, CheckState.Change change, HistoryEntry e) {
+    ServiceCheckConfig c = st.cfg;
+    if (change == CheckState.Change.WENT_DOWN) {
+      LOG.warn("service {} ({}) is DOWN after {} failed check(s): {}: {}", c.name(), c.kind(),
+          c.failureThreshold(), e.reason().label(), e.message());
+    } else if (change == CheckState.Change.WENT_UP) {
+      LOG.info("service {} ({}) is up", c.name(), c.kind());
+    } else if (!e.ok()) {
+      int consecutive;
       synchronized (st) {
-        planned = st.nextPlannedNanos;
-        st.nextPlannedNanos += st.intervalMillis * 1_000_000L;
+        consecutive = st.consecutiveFailures;
       }
-      launch(st, epochMillis(planned), true);
-    } catch (Throwable e) {
-      recordInternalFailure(st, epochMillis(planned == 0 ? System.nanoTime() : planned), e);
-    }
-  }
-
-  /**
-   * Records that the exporter itself could not run a check (no thread, no memory, a broken library) as a
-   * failed run, so the failure is visible in history and metrics. Never throws.
-   */
-  private void recordInternalFailure(State st, long plannedEpochMillis, Throwable e) {
-    try {
-      LOG.error("service check {}: could not run the check", st.cfg.name(), e);
-    } catch (Throwable ignored) {
-      // logging itself failed (e.g. out of memory): the failed run below is still recorded
-    }
-    try {
-      Attempt failed = new Attempt(plannedEpochMillis);
-      failed.startedEpochMillis = epochMillis(System.nanoTime());
-      record(st, failed, null, internal(e), 0);
-    } catch (Throwable ignored) {
-      // nothing left to do; the next tick tries again
-    }
-  }
-
-  /** An exporter-side failure (not the target's): reason {@code protocol}, message saying so. */
-  private static CheckException internal(Throwable e) {
-    return new CheckException(Reason.PROTOCOL, "exporter could not run the check: " + Failures.describe(e));
-  }
-
-  private CompletableFuture<Void> launch(State st, long planned, boolean scheduled) {
-    if (closed) {
-      return CompletableFuture.completedFuture(null);
-    }
-    Attempt a;
-    synchronized (st) {
-      Attempt running = st.inFlight;
-      if (running != null) {
-        if (scheduled && running.recorded.get()) {
-          // the previous run timed out and its thread is still stuck: the target is still not answering
-          Attempt skipped = new Attempt(planned);
-          skipped.startedEpochMillis = epochMillis(System.nanoTime());
-          record(st, skipped, null, new CheckException(Reason.TIMEOUT, "previous check still running after its "
-              + st.cfg.timeout().toMillis() + "ms timeout (target hung)"), st.cfg.timeout().toNanos() / 1e9);
-        }
-        return running.done;
-      }
-      a = new Attempt(planned);
-      st.inFlight = a;
-    }
-    try {
-      a.future = workers.submit(() -> execute(st, a));
-    } catch (RejectedExecutionException e) {
-      // closed while launching
-      synchronized (st) {
-        if (st.inFlight == a) {
-          st.inFlight = null;
-        }
-      }
-      a.done.complete(null);
-      return a.done;
-    } catch (Throwable e) {
-      // e.g. OutOfMemoryError "unable to create native thread": the check never started. Without this the
-      // attempt would stay in flight forever and the check would never run again.
-      synchronized (st) {
-        if (st.inFlight == a) {
-          st.inFlight = null;
-        }
-      }
-      recordInternalFailure(st, planned, e);
-      a.done.complete(null);
-      return a.done;
-    }
-    try {
-      a.timeoutTask = timer.schedule(() -> onTimeout(st, a), st.cfg.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // closed while launching: the worker is interrupted by shutdownNow and clears inFlight itself
-    } catch (Throwable e) {
-      // no timeout armed: count this run as failed now; the worker clears inFlight when it ends, and
-      // until then further ticks count as timeouts (as for any stuck run)
-      recordNoTimeoutArmed(st, a, e);
-    }
-    return a.done;
-  }
-
-  /** The run started but its timeout could not be armed: record this attempt as failed now. Never throws. */
-  private void recordNoTimeoutArmed(State st, Attempt a, Throwable e) {
-    try {
-      LOG.error("service check {}: could not arm its timeout", st.cfg.name(), e);
-    } catch (Throwable ignored) {
-      // see below
-    }
-    try {
-      record(st, a, null, internal(e), 0);
-    } catch (Throwable ignored) {
-      a.recorded.set(true);
-    }
-    a.done.complete(null);
-  }
-
-  private void execute(State st, Attempt a) {
-    long start = System.nanoTime();
-    a.startedEpochMillis = epochMillis(start);
-    CheckResult result = null;
-    Throwable error = null;
-    try {
-      result = st.check.run(new CheckContext(st.cfg.timeout()));
-      if (result == null) {
-        error = new CheckException(Reason.PROTOCOL, "check returned no result");
-      }
-    } catch (VirtualMachineError e) {
-      error = e;
-      throw e;
-    } catch (Throwable e) {
-      error = e;
-    } finally {
-      try {
-        double secs = (System.nanoTime() - start) / 1e9;
-        record(st, a, error == null ? result : null, error, secs);
-      } finally {
-        // even if recording failed (out of memory, a logging Error): never leave the attempt in flight,
-        // or the check would never run again
-        synchronized (st) {
-          if (st.inFlight == a) {
-            st.inFlight = null;
-          }
-        }
-        a.done.complete(null);
-        ScheduledFuture<?> t = a.timeoutTask;
-        if (t != null) {
-          t.cancel(false);
-        }
-        Thread.interrupted(); // clear a timeout's interrupt before the thread goes back to the pool
+      if (consecutive == 1 || consecutive % 100 == 0) {
+        LOG.info("service {} ({}) check failed ({} in a row): {}: {}", c.name(), c.kind(), consecutive,
+            e.reason().label(), e.message());
       }
     }
-  }
-
-  private void onTimeout(State st, Attempt a) {
-    if (a.recorded.get()) {
-      return;
-    }
-    try {
-      record(st, a, null, new CheckException(Reason.TIMEOUT, "no answer within " + st.cfg.timeout().toMillis() + "ms"),
-          st.cfg.timeout().toNanos() / 1e9);
-    } finally {
-      a.done.complete(null);
-      Future<?> f = a.future;
-      if (f != null) {
-        f.cancel(true);
-      }
-    }
-  }
-
-  private void record(State st, Attempt a, CheckResult result, Throwable error, double seconds) {
-    if (!a.recorded.compareAndSet(false, true)) {
-      return;
-    }
-    boolean ok = error == null && result != null;
-    Reason reason = ok ? null : Failures.classify(error);
-    String message = ok ? "ok" : Failures.describe(error, st.cfg.target());
-    boolean wasUp;
-    boolean isUp;
-    int consecutive;
-    synchronized (st) {
-      wasUp = st.up();
-      st.ran = true;
-      st.checks++;
-      st.lastOk = ok;
-      st.lastDuration = seconds;
-      st.lastFinished = System.currentTimeMillis() / 1000.0;
-      st.latencySum += seconds;
-      st.latencyCounts[bucket(seconds)]++;
-      if (ok) {
-        st.everOk = true;
-        st.consecutiveFailures = 0;
-        st.lastSuccess = st.lastFinished;
-        st.version = result.version();
-        st.tlsExpiry = result.tlsExpiry();
-        st.samples = result.samples();
-      } else {
-        st.consecutiveFailures++;
-        st.failures[reason.ordinal()]++;
-        st.samples = List.of();
-      }
-      long started = a.startedEpochMillis == 0 ? epochMillis(System.nanoTime()) : a.startedEpochMillis;
-      st.history.addLast(new HistoryEntry(a.plannedEpochMillis, started, seconds, ok, reason, message));
-      while (st.history.size() > HISTORY) {
-        st.history.removeFirst();
-      }
-      isUp = st.up();
-      consecutive = st.consecutiveFailures;
-    }
-    generation.incrementAndGet();
-    if (wasUp && !isUp) {
-      LOG.warn("service {} ({}) is DOWN after {} failed check(s): {}: {}", st.cfg.name(), st.cfg.kind(),
-          consecutive, reason.label(), message);
-    } else if (!wasUp && isUp) {
-      LOG.info("service {} ({}) is up", st.cfg.name(), st.cfg.kind());
-    } else if (!ok && (consecutive == 1 || consecutive % 100 == 0)) {
-      LOG.info("service {} ({}) check failed ({} in a row): {}: {}", st.cfg.name(), st.cfg.kind(), consecutive,
-          reason.label(), message);
-    }
-  }
-
-  private static int bucket(double v) {
-    double[] b = HealthMetrics.LATENCY_BOUNDS;
-    for (int i = 0; i < b.length; i++) {
-      if (v <= b[i]) {
-        return i;
-      }
-    }
-    return b.length;
   }
 
   /** Changes whenever a result is recorded (the exposition cache is valid while it does not). */
@@ -477,95 +278,55 @@ public final class HealthChecks implements AutoCloseable {
     return generation.get();
   }
 
+  /**
+   * Waits until {@link #generation()} differs from {@code seen} (a result was recorded since) or
+   * {@code max} passed, and returns the current generation: long polling for live status pages.
+   */
+  public long awaitChange(long seen, Duration max) throws InterruptedException {
+    long until = System.nanoTime() + max.toNanos();
+    synchronized (generation) {
+      long now;
+      while ((now = generation.get()) == seen) {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          return now;
+        }
+        TimeUnit.NANOSECONDS.timedWait(generation, left);
+      }
+      return now;
+    }
+  }
+
+  /**
+   * Calls {@code listener} with the new status of a check after each of its results is recorded, on the
+   * check's thread: it must be quick and must not block. Returns a handle that unsubscribes.
+   */
+  public AutoCloseable subscribe(Consumer<Status> listener) {
+    subscribers.add(listener);
+    return () -> subscribers.remove(listener);
+  }
+
   /** The scrape path: reads the recorded results only. Never throws for one bad check. */
   public List<MetricSnapshot> snapshots() {
-    if (states.isEmpty()) {
-      return List.of(); // no service_* families at all when no services are configured
-    }
-    Out out = new Out(cluster.get());
-    Out.Family up = out.family(HealthMetrics.UP);
-    Out.Family success = out.family(HealthMetrics.SUCCESS);
-    Out.Family duration = out.family(HealthMetrics.DURATION);
-    Out.Histogram latency = out.histogram(HealthMetrics.LATENCY, HealthMetrics.LATENCY_BOUNDS);
-    Out.Family checks = out.family(HealthMetrics.CHECKS);
-    Out.Family failures = out.family(HealthMetrics.FAILURES);
-    Out.Family consecutive = out.family(HealthMetrics.CONSECUTIVE_FAILURES);
-    Out.Family threshold = out.family(HealthMetrics.FAILURE_THRESHOLD);
-    Out.Family interval = out.family(HealthMetrics.INTERVAL);
-    Out.Family lastCheck = out.family(HealthMetrics.LAST_CHECK);
-    Out.Family lastSuccess = out.family(HealthMetrics.LAST_SUCCESS);
-    Out.Family info = out.family(HealthMetrics.INFO);
-    Out.Family tls = out.family(HealthMetrics.TLS_EXPIRY);
-    for (State st : states.values()) {
-      String s = st.cfg.name();
-      String k = st.cfg.kind();
-      threshold.set(st.cfg.failureThreshold(), s, k);
-      interval.set(st.intervalMillis / 1000.0, s, k);
-      checks.add(0, s, k);
-      for (Reason r : Reason.values()) {
-        failures.add(0, s, k, r.label());
-      }
-      synchronized (st) {
-        if (!st.ran) {
-          continue;
-        }
-        up.set(st.up() ? 1 : 0, s, k);
-        success.set(st.lastOk ? 1 : 0, s, k);
-        duration.set(st.lastDuration, s, k);
-        latency.addBuckets(st.latencyCounts.clone(), st.latencySum, s, k);
-        checks.set(st.checks, s, k);
-        for (Reason r : Reason.values()) {
-          failures.set(st.failures[r.ordinal()], s, k, r.label());
-        }
-        consecutive.set(st.consecutiveFailures, s, k);
-        lastCheck.set(st.lastFinished, s, k);
-        if (st.everOk) {
-          lastSuccess.set(st.lastSuccess, s, k);
-        }
-        if (st.version != null && st.lastOk) {
-          info.set(1, s, k, st.version);
-        }
-        if (st.tlsExpiry != null && st.lastOk) {
-          tls.set(st.tlsExpiry, s, k);
-        }
-        for (CheckResult.Sample sample : st.samples) {
-          try {
-            MetricDef def = defs.getOrDefault(sample.def().name(), sample.def());
-            String[] labels = new String[sample.labels().size() + 2];
-            labels[0] = s;
-            labels[1] = k;
-            for (int i = 0; i < sample.labels().size(); i++) {
-              labels[i + 2] = sample.labels().get(i);
-            }
-            if (def.type() == MetricDef.Type.INFO) {
-              out.family(def).set(1, labels);
-            } else {
-              out.family(def).set(sample.value(), labels);
-            }
-          } catch (RuntimeException e) {
-            LOG.error("service {}: dropping bad sample of {}", s, sample.def().name(), e);
-          }
-        }
-      }
-    }
-    return out.build();
+    return HealthSnapshots.render(states.values(), cluster.get(), defs);
   }
 
   /** Current state and recent history of every check. */
   public List<Status> status() {
+    long gen = generation.get();
     List<Status> out = new ArrayList<>(states.size());
-    for (State st : states.values()) {
-      synchronized (st) {
-        out.add(new Status(st.cfg.name(), st.cfg.kind(), st.up(), st.ran, st.consecutiveFailures,
-            st.version, List.copyOf(st.history)));
-      }
+    for (CheckState st : states.values()) {
+      out.add(st.status(gen));
     }
     return out;
   }
 
   public Status status(String service) {
-    return status().stream().filter(s -> s.service().equals(service)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no service check " + service));
+    CheckState st = states.get(service);
+    if (st == null) {
+      throw new IllegalArgumentException("no service check " + service);
+    }
+    return st.status(generation.get());
   }
 
   /** Configured checks with their effective settings. */
@@ -573,13 +334,10 @@ public final class HealthChecks implements AutoCloseable {
     return states.values().stream().map(s -> s.cfg).toList();
   }
 
-
   @Override
   public synchronized void close() {
-    closed = true;
-    timer.shutdownNow();
-    workers.shutdownNow();
-    for (State st : states.values()) {
+    scheduler.close();
+    for (CheckState st : states.values()) {
       try {
         st.check.close();
       } catch (RuntimeException e) {

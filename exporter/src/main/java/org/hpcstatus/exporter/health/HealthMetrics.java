@@ -50,7 +50,7 @@ public final class HealthMetrics {
   /** Common metrics plus every kind's specific metrics: for docs/metrics.md. */
   public static List<MetricDef> all() {
     List<MetricDef> all = new ArrayList<>(common());
-    all.addAll(org.hpcstatus.exporter.health.kinds.KindMetrics.all());
+    all.addAll(org.hpcstatus.exporter.health.kinds.Kinds.metrics());
     return all;
   }
 }

@@ -31,6 +31,8 @@ public final class AccountingBench {
   public static void main(String[] args) throws Exception {
     if (args[0].equals("generate")) {
       generate(Path.of(args[1]), Integer.parseInt(args[2]));
+    } else if (args[0].equals("once")) {
+      once(Path.of(args[1]));
     } else {
       run(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 7);
     }
@@ -66,6 +68,43 @@ public final class AccountingBench {
         id++;
       }
     }
+  }
+
+  /**
+   * The whole-process measurement: a fresh JVM counts the file once through the production path (parser,
+   * dedupe, tally, totals) into an empty state, prints a summary and exits — what {@code time} compares with
+   * one {@code mawk} run.
+   */
+  static void once(Path file) throws Exception {
+    // not Files.createTempDirectory: its SecureRandom costs start-up time that is not the exporter's
+    Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+        "acct-once-" + ProcessHandle.current().pid()));
+    try (StateStore store = StateStore.open(tmp, "once");
+         InputStream in = Files.newInputStream(file)) {
+      AccountingEngine engine = new AccountingEngine(store, SacctSource.text((a, b) -> ""), AccountingConfig.defaults(),
+          Clock.systemUTC(), new RateLimiter(Duration.ZERO, Clock.systemUTC(), ms -> { }));
+      // process CPU from /proc (no JMX here: loading it would be start-up time that is the benchmark's, not ours)
+      double c0 = cpuSeconds();
+      long t0 = System.nanoTime();
+      AccountingEngine.StepResult r = engine.apply(AccountingEngine.Kind.BACKFILL, 0, 0, in);
+      double parseWall = (System.nanoTime() - t0) / 1e9;
+      double parseCpu = cpuSeconds() - c0;
+      long cpu = 0;
+      for (var u : engine.state().totals.users.values()) {
+        for (var a : u.values()) {
+          cpu += a.cpuSeconds;
+        }
+      }
+      Runtime rt = Runtime.getRuntime();
+      System.out.printf(Locale.ROOT, "once: %d rows, %d jobs counted, %d users, %d cpu-seconds, heap in use at the "
+          + "end %d MiB of max %d MiB; process CPU %.3f s before the parse; parse %.3f s wall, %.3f s process CPU%n",
+          r.rows(), r.counted(), engine.state().totals.users.size(), cpu, (rt.totalMemory() - rt.freeMemory()) >> 20,
+          rt.maxMemory() >> 20, c0, parseWall, parseCpu);
+    }
+  }
+
+  private static double cpuSeconds() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
   }
 
   static void run(Path file, int iterations) throws Exception {
@@ -122,20 +161,72 @@ public final class AccountingBench {
     for (String awk : new String[] {"mawk", "gawk"}) {
       List<Double> awkRates = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder("taskset", "-c", "0", awk, "-F|", prog, file.toString())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
-        int rc = p.waitFor();
-        double secs = (System.nanoTime() - t0) / 1e9;
-        if (rc != 0) {
-          throw new IllegalStateException(awk + " exited " + rc);
-        }
-        awkRates.add(lines / secs);
+        awkRates.add(lines / timed(List.of(awk, "-F|", prog, file.toString()))[0]);
       }
       Collections.sort(awkRates);
       double m = awkRates.get(1);
       System.out.printf(Locale.ROOT, "%s -F'|' (per-user jobs + cpu-s, per user/state and partition/state counts, "
           + "no dedupe, no GPU TRES): median %,.0f rows/s; java/%s = %.2f%n", awk, m, awk, median / m);
     }
+
+    // whole processes, same core, interleaved so that both see the same machine: a fresh JVM (start-up, class
+    // loading, JIT warm-up, parse, dedupe, aggregate, exit) against one mawk run
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String cp = System.getProperty("java.class.path");
+    String[][] jvms = {
+        {"-Xmx128m", "-XX:+UseSerialGC"},
+        {"-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"}};
+    List<List<double[]>> javaRuns = new ArrayList<>();
+    for (String[] f : jvms) {
+      javaRuns.add(new ArrayList<>());
+    }
+    List<double[]> mawkRuns = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      for (int j = 0; j < jvms.length; j++) {
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(List.of(jvms[j]));
+        cmd.addAll(List.of("-cp", cp, AccountingBench.class.getName(), "once", file.toString()));
+        javaRuns.get(j).add(timed(cmd));
+      }
+      mawkRuns.add(timed(List.of("mawk", "-F|", prog, file.toString())));
+    }
+    double[] mawk = medians(mawkRuns);
+    System.out.printf(Locale.ROOT, "whole process, 5 runs each, interleaved, pinned to CPU 0: mawk median %.2f s wall, "
+        + "%.2f s CPU (runs: %s)%n", mawk[0], mawk[1], show(mawkRuns));
+    for (int j = 0; j < jvms.length; j++) {
+      double[] jm = medians(javaRuns.get(j));
+      System.out.printf(Locale.ROOT, "whole process java %s: median %.2f s wall, %.2f s CPU (runs: %s); "
+          + "mawk/java = %.2f by wall, %.2f by CPU%n", String.join(" ", jvms[j]), jm[0], jm[1], show(javaRuns.get(j)),
+          mawk[0] / jm[0], mawk[1] / jm[1]);
+    }
+    System.out.printf(Locale.ROOT, "load average at the end: %.2f%n",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  /** Runs {@code cmd} pinned to CPU 0 under /usr/bin/time: {wall seconds, user + system CPU seconds}. */
+  static double[] timed(List<String> cmd) throws Exception {
+    List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-f", "TIME %e %U %S", "taskset", "-c", "0"));
+    full.addAll(cmd);
+    Process p = new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(cmd + " failed: " + err);
+    }
+    String[] t = err.lines().filter(l -> l.startsWith("TIME ")).reduce((x, y) -> y).orElseThrow().split(" ");
+    return new double[] {Double.parseDouble(t[1]), Double.parseDouble(t[2]) + Double.parseDouble(t[3])};
+  }
+
+  static double[] medians(List<double[]> runs) {
+    double[] wall = runs.stream().mapToDouble(r -> r[0]).sorted().toArray();
+    double[] cpu = runs.stream().mapToDouble(r -> r[1]).sorted().toArray();
+    return new double[] {wall[wall.length / 2], cpu[cpu.length / 2]};
+  }
+
+  static String show(List<double[]> runs) {
+    StringBuilder sb = new StringBuilder();
+    for (double[] r : runs) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f/%.2f", r[0], r[1]));
+    }
+    return sb.append(" s wall/CPU").toString();
   }
 }

@@ -122,7 +122,7 @@ public final class HealthBench {
   static void run(String title, List<ServiceCheckConfig> services, int seconds) throws Exception {
     java.util.Set<String> hangingNames = new java.util.HashSet<>();
     for (ServiceCheckConfig c : services) {
-      if (c.kind().equals("http") && c.path() == null) {
+      if (c.kind().equals("http") && c.options(org.hpcstatus.exporter.health.kinds.HttpCheck.Options.class).path() == null) {
         hangingNames.add(c.name()); // the ones pointed at the silent listener
       }
     }
@@ -134,6 +134,7 @@ public final class HealthBench {
       hc.start();
       Thread.sleep(5000); // warm-up: JIT, pools, first runs
       long cpu0 = exporterCpu(threads);
+      long switches0 = contextSwitches();
       long proc0 = os.getProcessCpuTime();
       long wall0 = System.nanoTime();
       long windowStart = System.currentTimeMillis();
@@ -149,6 +150,7 @@ public final class HealthBench {
       }
       double wall = (System.nanoTime() - wall0) / 1e9;
       double cpu = (exporterCpu(threads) - cpu0) / 1e9;
+      long switches = contextSwitches() - switches0;
       double proc = (os.getProcessCpuTime() - proc0) / 1e9;
       long windowEnd = System.currentTimeMillis();
 
@@ -186,6 +188,12 @@ public final class HealthBench {
           failures, hungRuns);
       System.out.printf(Locale.ROOT, "exporter threads CPU: %.1f%% of one core; whole JVM incl. in-process targets: "
           + "%.1f%%%n", 100 * cpu / wall, 100 * proc / wall);
+      long runsInWindow = 0;
+      for (HealthChecks.Status st : hc.status()) {
+        runsInWindow += st.history().stream().filter(e -> e.scheduledAtMillis() >= windowStart).count();
+      }
+      System.out.printf(Locale.ROOT, "context switches of exporter threads (health-*, OkHttp*, Okio*; "
+          + "threads alive at the end): %d, %.1f per check run%n", switches, (double) switches / runsInWindow);
       System.out.printf(Locale.ROOT, "start lateness of healthy checks (ms): p50 %.1f  p99 %.1f  max %.1f  (n=%d)%n",
           pct(l, 50), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1], l.length);
       System.out.printf(Locale.ROOT, "snapshots() (scrape path) mean %.3f ms over %d calls%n",
@@ -231,6 +239,34 @@ public final class HealthBench {
         if (t > 0) {
           sum += t;
         }
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Voluntary + involuntary context switches of the exporter's threads (by /proc comm: health-*, OkHttp*,
+   * Okio*): a load-independent count of thread hand-offs.
+   */
+  static long contextSwitches() {
+    long sum = 0;
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return 0;
+    }
+    for (java.io.File t : tasks) {
+      try {
+        String comm = java.nio.file.Files.readString(t.toPath().resolve("comm")).strip();
+        if (!(comm.startsWith("health-") || comm.startsWith("OkHttp") || comm.startsWith("Okio"))) {
+          continue;
+        }
+        for (String line : java.nio.file.Files.readAllLines(t.toPath().resolve("status"))) {
+          if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // the thread ended meanwhile
       }
     }
     return sum;

@@ -46,17 +46,24 @@ class PollerTest {
     try (Poller p = new Poller(List.of(new Poller.Scheduled(flaky, Duration.ofMillis(100))), sources,
         ClusterName.fixed("c"), self)) {
       p.start();
-      for (int i = 0; i < 100 && flaky.runs.get() < 4; i++) {
-        Thread.sleep(50);
+      // wait on what is served (a run counted by the collector may not be recorded yet)
+      String text = text(p);
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (!text.matches("(?s).*slurm_test_runs\\{cluster=\"c\"\\} [4-9].*") && System.nanoTime() < until) {
+        Thread.sleep(20);
+        text = text(p);
       }
       assertThat(flaky.runs.get()).as("runs after the Error").isGreaterThanOrEqualTo(4);
-      var bos = new java.io.ByteArrayOutputStream();
-      io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(bos,
-          new io.prometheus.metrics.model.snapshots.MetricSnapshots(p.snapshots()),
-          io.prometheus.metrics.config.EscapingScheme.ALLOW_UTF8);
-      String text = bos.toString(java.nio.charset.StandardCharsets.UTF_8);
       assertThat(text).contains("hpcstatus_collector_success{cluster=\"c\",collector=\"flaky\"} 1.0")
           .containsPattern("slurm_test_runs\\{cluster=\"c\"\\} [4-9]");
     }
+  }
+
+  static String text(Poller p) throws java.io.IOException {
+    var bos = new java.io.ByteArrayOutputStream();
+    io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(bos,
+        new io.prometheus.metrics.model.snapshots.MetricSnapshots(p.snapshots()),
+        io.prometheus.metrics.config.EscapingScheme.ALLOW_UTF8);
+    return bos.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 }

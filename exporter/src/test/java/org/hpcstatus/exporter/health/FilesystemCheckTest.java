@@ -116,8 +116,8 @@ class FilesystemCheckTest {
     FilesystemCheck.MountTable mounted = () -> Set.of("/", "/lustre/scratch");
     ServiceCheckConfig def = scratch("");
     ServiceCheckConfig off = scratch(", require_mount: false");
-    assertThat(def.requireMount()).isNull();
-    assertThat(off.requireMount()).isFalse();
+    assertThat(def.options(FilesystemCheck.Options.class).requireMount()).isNull();
+    assertThat(off.options(FilesystemCheck.Options.class).requireMount()).isFalse();
     Map<ServiceCheckConfig, Check> m = new LinkedHashMap<>();
     m.put(def, new FilesystemCheck(def, fake, mounted));
     try (HealthChecks hc = new HealthChecks(m, () -> "test")) {

@@ -8,6 +8,8 @@ import java.util.List;
 import org.hpcstatus.exporter.Config;
 import org.hpcstatus.exporter.config.ConfigException;
 import org.hpcstatus.exporter.ConfigLoader;
+import org.hpcstatus.exporter.health.kinds.PostgresCheck;
+import org.hpcstatus.exporter.health.kinds.SqlCheck;
 import org.junit.jupiter.api.Test;
 
 class ServiceChecksConfigTest {
@@ -86,12 +88,12 @@ class ServiceChecksConfigTest {
     assertThat(pg.interval()).isEqualTo(Duration.ofSeconds(15));
     assertThat(pg.timeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(pg.failureThreshold()).isEqualTo(3);
-    assertThat(pg.databases()).containsExactly("app", "slurm_acct_db");
+    assertThat(pg.options(PostgresCheck.Options.class).databases()).containsExactly("app", "slurm_acct_db");
     ServiceCheckConfig broker = c.services().get(2);
     assertThat(broker.interval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(broker.timeout()).as("default timeout is capped by the interval").isEqualTo(Duration.ofSeconds(1));
     assertThat(broker.failureThreshold()).isEqualTo(ServiceCheckConfig.DEFAULT_FAILURE_THRESHOLD);
-    assertThat(c.services().get(10).queries().get(0).labels()).containsExactly("plan");
+    assertThat(c.services().get(10).options(SqlCheck.Options.class).queries().get(0).labels()).containsExactly("plan");
     // every kind can be instantiated from the example (no network I/O happens at construction)
     try (HealthChecks hc = new HealthChecks(c.services(), () -> "c")) {
       assertThat(hc.configs()).hasSize(11);
@@ -156,8 +158,8 @@ class ServiceChecksConfigTest {
     ServiceCheckConfig echo = ServiceCheckConfig.of("echo", "http", "http://monitor:s3cretpw@127.0.0.1:" + port)
         .withTiming(Duration.ofSeconds(10), Duration.ofSeconds(3), 1);
     java.util.Map<ServiceCheckConfig, Check> m = new java.util.LinkedHashMap<>();
-    m.put(mqtt, org.hpcstatus.exporter.health.kinds.CheckFactory.create(mqtt, HealthTesting.SECRETS));
-    m.put(tcp, org.hpcstatus.exporter.health.kinds.CheckFactory.create(tcp, HealthTesting.SECRETS));
+    m.put(mqtt, ServiceChecks.create(mqtt, HealthTesting.SECRETS));
+    m.put(tcp, ServiceChecks.create(tcp, HealthTesting.SECRETS));
     m.put(echo, new HealthChecksTest.Scripted()
         .then(new java.net.ConnectException("cannot connect to http://monitor:s3cretpw@127.0.0.1:" + port))
         .then(new java.io.IOException("x".repeat(290) + " tcp://monitor:s3cretpw@host")) // cut at 300 chars

@@ -186,6 +186,8 @@ class CapturedFixturesTest {
     Parsed<List<Reservation>> r = ReservationsParser.parse(fx("scontrol-show-reservations", snap));
     assertThat(r.errors()).isZero();
     assertThat(r.value()).anyMatch(Reservation::isMaint);
+    // the status page lists a maintenance window's nodes (slurm_reservation_info{nodes})
+    assertThat(r.value()).filteredOn(Reservation::isMaint).allMatch(x -> !x.nodeList().isEmpty());
     assertThat(r.value()).allMatch(x -> x.start() != null && x.end() != null && x.end() > x.start());
     Parsed<List<License>> l = LicensesParser.parse(fx("scontrol-show-licenses", snap));
     assertThat(l.errors()).isZero();

@@ -1,5 +1,6 @@
 package org.hpcstatus.exporter.health.kinds;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
@@ -15,8 +16,10 @@ import org.hpcstatus.exporter.health.Check;
 import org.hpcstatus.exporter.health.CheckContext;
 import org.hpcstatus.exporter.health.CheckException;
 import org.hpcstatus.exporter.health.CheckResult;
+import org.hpcstatus.exporter.health.Kind;
 import org.hpcstatus.exporter.health.Reason;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
+import org.hpcstatus.exporter.health.Targets;
 
 /**
  * Capacity of a mounted filesystem: bytes via {@link FileStore} (statfs), inodes via {@code stat -f}.
@@ -30,6 +33,23 @@ import org.hpcstatus.exporter.health.ServiceCheckConfig;
  * Reading the mount table does not touch the mounts, so it cannot hang on a hung one.
  */
 public final class FilesystemCheck implements Check {
+  public static final MetricDef SIZE = Kind.gauge("service_filesystem_size_bytes", "Total size of the filesystem.");
+  public static final MetricDef FREE = Kind.gauge("service_filesystem_free_bytes",
+      "Free bytes (including reserved blocks).");
+  public static final MetricDef AVAIL = Kind.gauge("service_filesystem_avail_bytes",
+      "Bytes available to unprivileged users.");
+  public static final MetricDef FILES = Kind.gauge("service_filesystem_files",
+      "Total inodes (0 if the filesystem has no fixed inode table).");
+  public static final MetricDef FILES_FREE = Kind.gauge("service_filesystem_files_free", "Free inodes.");
+
+  /** {@code inodes} (default true): also count inodes; {@code require_mount} (default true): see above. */
+  public record Options(Boolean inodes, @JsonProperty("require_mount") Boolean requireMount) {}
+
+  public static final Kind<Options> KIND = new Kind<>("filesystem", Options.class, Set.of(),
+      List.of(SIZE, FREE, AVAIL, FILES, FILES_FREE),
+      (p, c, o, shared) -> Targets.absolutePath(p + "/target", c.target()),
+      (c, o, secrets) -> new FilesystemCheck(c));
+
 
   /** The mount points currently mounted (as in {@code /proc/self/mountinfo}); replaceable in tests. */
   @FunctionalInterface
@@ -66,8 +86,9 @@ public final class FilesystemCheck implements Check {
   /** {@code mounts} null: no mount-point check; otherwise the check follows {@code require_mount}. */
   public FilesystemCheck(ServiceCheckConfig c, StatFs statFs, MountTable mounts) {
     this.path = Path.of(c.target()).normalize();
-    this.inodes = c.inodes() == null || c.inodes();
-    this.requireMount = mounts != null && (c.requireMount() == null || c.requireMount());
+    Options o = KIND.options(c);
+    this.inodes = o.inodes() == null || o.inodes();
+    this.requireMount = mounts != null && (o.requireMount() == null || o.requireMount());
     this.statFs = statFs;
     this.mounts = mounts;
   }
@@ -79,11 +100,11 @@ public final class FilesystemCheck implements Check {
     }
     Usage u = statFs.stat(path, inodes, ctx);
     CheckResult r = new CheckResult()
-        .add(KindMetrics.FS_SIZE, u.size())
-        .add(KindMetrics.FS_FREE, u.free())
-        .add(KindMetrics.FS_AVAIL, u.avail());
+        .add(SIZE, u.size())
+        .add(FREE, u.free())
+        .add(AVAIL, u.avail());
     if (inodes && u.files() >= 0) {
-      r.add(KindMetrics.FS_FILES, u.files()).add(KindMetrics.FS_FILES_FREE, u.filesFree());
+      r.add(FILES, u.files()).add(FILES_FREE, u.filesFree());
     }
     return r;
   }
@@ -213,7 +234,6 @@ public final class FilesystemCheck implements Check {
 
   @Override
   public List<MetricDef> metrics() {
-    return List.of(KindMetrics.FS_SIZE, KindMetrics.FS_FREE, KindMetrics.FS_AVAIL, KindMetrics.FS_FILES,
-        KindMetrics.FS_FILES_FREE);
+    return KIND.metrics();
   }
 }

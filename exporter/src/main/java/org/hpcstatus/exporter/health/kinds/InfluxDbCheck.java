@@ -1,20 +1,26 @@
 package org.hpcstatus.exporter.health.kinds;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.hpcstatus.exporter.config.ConfigException;
 import org.hpcstatus.exporter.core.MetricDef;
 import org.hpcstatus.exporter.health.Check;
 import org.hpcstatus.exporter.health.CheckContext;
 import org.hpcstatus.exporter.health.CheckException;
 import org.hpcstatus.exporter.health.CheckResult;
+import org.hpcstatus.exporter.health.Kind;
 import org.hpcstatus.exporter.health.Reason;
 import org.hpcstatus.exporter.health.Secrets;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
+import org.hpcstatus.exporter.health.ServiceChecks;
+import org.hpcstatus.exporter.health.Targets;
 
 /**
  * InfluxDB by API generation ({@code api_version}, default 2):
@@ -29,16 +35,54 @@ import org.hpcstatus.exporter.health.ServiceCheckConfig;
  */
 public final class InfluxDbCheck implements Check {
   static final String MEASUREMENT = "hpcstatus_roundtrip";
+  public static final MetricDef ROUND_TRIP = Kind.gauge("service_influxdb_round_trip_seconds",
+      "Latency of writing one point to round_trip_database (1.x) or round_trip_bucket (2.x) and reading it back.");
+
+  /** API generation (default 2) and the optional write+read round trip of 1.x / 2.x. */
+  public record Options(
+      @JsonProperty("api_version") Integer apiVersion,
+      @JsonProperty("round_trip_database") String roundTripDatabase,
+      String org,
+      @JsonProperty("round_trip_bucket") String roundTripBucket) {}
+
+  public static final Kind<Options> KIND = new Kind<>("influxdb", Options.class,
+      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TOKEN, Kind.Common.TLS_INSECURE_SKIP_VERIFY),
+      List.of(ROUND_TRIP), InfluxDbCheck::validate, InfluxDbCheck::new);
+
+  private static void validate(String p, ServiceCheckConfig c, Options o, ServiceChecks.Shared shared) {
+    Targets.http(p + "/target", c.target());
+    if (o.apiVersion() != null && (o.apiVersion() < 1 || o.apiVersion() > 3)) {
+      throw new ConfigException(p + "/api_version", "must be 1, 2 or 3");
+    }
+    int api = o.apiVersion() == null ? 2 : o.apiVersion();
+    if (o.roundTripDatabase() != null && api != 1) {
+      throw new ConfigException(p + "/round_trip_database", "is for the InfluxDB 1.x API (set api_version: 1); "
+          + "for 2.x use round_trip_bucket and org");
+    }
+    if (o.roundTripBucket() != null && api != 2) {
+      throw new ConfigException(p + "/round_trip_bucket", "is for the InfluxDB 2.x API (api_version: 2); "
+          + "for 1.x use round_trip_database (3.x: not supported)");
+    }
+    if (o.roundTripBucket() != null && o.org() == null) {
+      throw new ConfigException(p + "/org", "required with round_trip_bucket");
+    }
+    if (api == 1 && o.apiVersion() != null && (c.tokenEnv() != null || c.tokenFile() != null)) {
+      throw new ConfigException(p + "/token_env", "InfluxDB 1.x uses username and password, not a token");
+    }
+  }
+
   private final ServiceCheckConfig cfg;
+  private final Options o;
   private final Secrets secrets;
   private final Http http;
   private final int api;
 
-  InfluxDbCheck(ServiceCheckConfig c, Secrets secrets) {
+  InfluxDbCheck(ServiceCheckConfig c, Options o, Secrets secrets) {
     this.cfg = c;
+    this.o = o;
     this.secrets = secrets;
     this.http = new Http(c.target(), c.timeout(), c.tlsInsecureSkipVerify());
-    this.api = c.apiVersion() == null ? 2 : c.apiVersion();
+    this.api = o.apiVersion() == null ? 2 : o.apiVersion();
   }
 
   @Override
@@ -65,21 +109,21 @@ public final class InfluxDbCheck implements Check {
       throw new CheckException(Reason.PROTOCOL, "influxdb /ping: no X-Influxdb-Version header (not InfluxDB?)");
     }
     CheckResult r = new CheckResult().version(version).tlsExpiry(ping.tlsExpiry());
-    if (cfg.roundTripDatabase() != null) {
-      r.add(KindMetrics.INFLUX_ROUND_TRIP, roundTripV1(ctx, auth));
+    if (o.roundTripDatabase() != null) {
+      r.add(ROUND_TRIP, roundTripV1(ctx, auth));
     }
     return r;
   }
 
   private double roundTripV1(CheckContext ctx, Map<String, String> auth) throws Exception {
     long start = System.nanoTime();
-    String db = URLEncoder.encode(cfg.roundTripDatabase(), StandardCharsets.UTF_8);
+    String db = URLEncoder.encode(o.roundTripDatabase(), StandardCharsets.UTF_8);
     long nonce = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     String tag = cfg.name().replaceAll("[ ,=\\\\]", "_");
     String line = MEASUREMENT + ",check=" + tag + " nonce=" + nonce + "i " + System.currentTimeMillis() + "000000";
     Http.Answer w = http.post(ctx, "/write?db=" + db + "&precision=ns", auth, line, "text/plain; charset=utf-8");
     if (w.code() == 404) {
-      throw new CheckException(Reason.UNHEALTHY, "influxdb /write: database " + cfg.roundTripDatabase()
+      throw new CheckException(Reason.UNHEALTHY, "influxdb /write: database " + o.roundTripDatabase()
           + " not found");
     }
     if (w.code() != 204) {
@@ -117,8 +161,8 @@ public final class InfluxDbCheck implements Check {
       throw new CheckException(Reason.UNHEALTHY, "influxdb /health: fail: " + root.path("message").asText(""));
     }
     CheckResult r = new CheckResult().version(root.path("version").asText(null)).tlsExpiry(h.tlsExpiry());
-    if (cfg.roundTripBucket() != null) {
-      r.add(KindMetrics.INFLUX_ROUND_TRIP, roundTripV2(ctx, auth));
+    if (o.roundTripBucket() != null) {
+      r.add(ROUND_TRIP, roundTripV2(ctx, auth));
     }
     return r;
   }
@@ -126,8 +170,8 @@ public final class InfluxDbCheck implements Check {
   /** Writes one point to round_trip_bucket and reads it back with Flux (annotated CSV). */
   private double roundTripV2(CheckContext ctx, Map<String, String> auth) throws Exception {
     long start = System.nanoTime();
-    String org = URLEncoder.encode(cfg.org(), StandardCharsets.UTF_8);
-    String bucket = URLEncoder.encode(cfg.roundTripBucket(), StandardCharsets.UTF_8);
+    String org = URLEncoder.encode(o.org(), StandardCharsets.UTF_8);
+    String bucket = URLEncoder.encode(o.roundTripBucket(), StandardCharsets.UTF_8);
     long nonce = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     String tag = cfg.name().replaceAll("[ ,=\\\\\"]", "_");
     String line = MEASUREMENT + ",check=" + tag + " nonce=" + nonce + "i " + System.currentTimeMillis() + "000000";
@@ -139,7 +183,7 @@ public final class InfluxDbCheck implements Check {
     if (w.code() != 204) {
       throw Http.status(w, "influxdb /api/v2/write");
     }
-    String flux = "from(bucket: \"" + cfg.roundTripBucket().replace("\\", "\\\\").replace("\"", "\\\"")
+    String flux = "from(bucket: \"" + o.roundTripBucket().replace("\\", "\\\\").replace("\"", "\\\"")
         + "\") |> range(start: -5m) |> filter(fn: (r) => r._measurement == \"" + MEASUREMENT
         + "\" and r.check == \"" + tag + "\" and r._field == \"nonce\") |> last()";
     String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
@@ -202,6 +246,6 @@ public final class InfluxDbCheck implements Check {
 
   @Override
   public List<MetricDef> metrics() {
-    return List.of(KindMetrics.INFLUX_ROUND_TRIP);
+    return KIND.metrics();
   }
 }

@@ -2,6 +2,7 @@ package org.hpcstatus.exporter.health.kinds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.hpcstatus.exporter.core.MetricDef;
@@ -9,8 +10,10 @@ import org.hpcstatus.exporter.health.Check;
 import org.hpcstatus.exporter.health.CheckContext;
 import org.hpcstatus.exporter.health.CheckException;
 import org.hpcstatus.exporter.health.CheckResult;
+import org.hpcstatus.exporter.health.Kind;
 import org.hpcstatus.exporter.health.Reason;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
+import org.hpcstatus.exporter.health.Targets;
 
 /**
  * Keycloak ≥ 25: {@code GET /health/ready} on the management port (9000). 200 with
@@ -19,12 +22,26 @@ import org.hpcstatus.exporter.health.ServiceCheckConfig;
  */
 public final class KeycloakCheck implements Check {
   static final String DEFAULT_PATH = "/health/ready";
+  public static final MetricDef CHECK_UP = Kind.gauge("service_keycloak_check_up",
+      "Per-check status from Keycloak's health JSON: 1 UP, 0 DOWN.", "check");
+
+  /** {@code path}: the health endpoint (default /health/ready). */
+  public record Options(String path) {}
+
+  public static final Kind<Options> KIND = new Kind<>("keycloak", Options.class,
+      EnumSet.of(Kind.Common.TLS_INSECURE_SKIP_VERIFY), List.of(CHECK_UP),
+      (p, c, o, shared) -> {
+        Targets.http(p + "/target", c.target());
+        Targets.urlPath(p + "/path", o.path());
+      },
+      (c, o, secrets) -> new KeycloakCheck(c, o));
+
   private final Http http;
   private final String path;
 
-  KeycloakCheck(ServiceCheckConfig c) {
+  KeycloakCheck(ServiceCheckConfig c, Options o) {
     this.http = new Http(c.target(), c.timeout(), c.tlsInsecureSkipVerify());
-    this.path = c.path() == null ? DEFAULT_PATH : c.path();
+    this.path = o.path() == null ? DEFAULT_PATH : o.path();
   }
 
   @Override
@@ -49,7 +66,7 @@ public final class KeycloakCheck implements Check {
       if (!upChk) {
         down.add(name);
       }
-      r.add(KindMetrics.KEYCLOAK_CHECK, upChk ? 1 : 0, name);
+      r.add(CHECK_UP, upChk ? 1 : 0, name);
     }
     if (a.code() == 503 || status.equals("DOWN")) {
       throw new CheckException(Reason.UNHEALTHY, "keycloak reports DOWN" + (down.isEmpty() ? "" : ": " + down));
@@ -59,6 +76,6 @@ public final class KeycloakCheck implements Check {
 
   @Override
   public List<MetricDef> metrics() {
-    return List.of(KindMetrics.KEYCLOAK_CHECK);
+    return KIND.metrics();
   }
 }

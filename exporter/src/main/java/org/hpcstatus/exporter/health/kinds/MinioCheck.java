@@ -1,5 +1,6 @@
 package org.hpcstatus.exporter.health.kinds;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.hpcstatus.exporter.core.MetricDef;
@@ -7,8 +8,10 @@ import org.hpcstatus.exporter.health.Check;
 import org.hpcstatus.exporter.health.CheckContext;
 import org.hpcstatus.exporter.health.CheckException;
 import org.hpcstatus.exporter.health.CheckResult;
+import org.hpcstatus.exporter.health.Kind;
 import org.hpcstatus.exporter.health.Reason;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
+import org.hpcstatus.exporter.health.Targets;
 
 /**
  * MinIO: {@code /minio/health/live} must answer 200, then {@code /minio/health/cluster} 200 (write quorum
@@ -16,6 +19,14 @@ import org.hpcstatus.exporter.health.ServiceCheckConfig;
  * {@code service_minio_write_quorum}. No credentials (the health API is unauthenticated).
  */
 public final class MinioCheck implements Check {
+  public static final MetricDef WRITE_QUORUM = Kind.gauge("service_minio_write_quorum",
+      "x-minio-write-quorum header of /minio/health/cluster: drives needed for writes.");
+
+  public static final Kind<Kind.NoOptions> KIND = new Kind<>("minio", Kind.NoOptions.class,
+      EnumSet.of(Kind.Common.TLS_INSECURE_SKIP_VERIFY), List.of(WRITE_QUORUM),
+      (p, c, o, shared) -> Targets.http(p + "/target", c.target()),
+      (c, o, secrets) -> new MinioCheck(c));
+
   private final Http http;
 
   MinioCheck(ServiceCheckConfig c) {
@@ -36,7 +47,7 @@ public final class MinioCheck implements Check {
     String quorum = cluster.header("x-minio-write-quorum");
     if (quorum != null) {
       try {
-        r.add(KindMetrics.MINIO_WRITE_QUORUM, Integer.parseInt(quorum.strip()));
+        r.add(WRITE_QUORUM, Integer.parseInt(quorum.strip()));
       } catch (NumberFormatException e) {
         throw new CheckException(Reason.PROTOCOL, "minio: x-minio-write-quorum is not a number");
       }
@@ -52,6 +63,6 @@ public final class MinioCheck implements Check {
 
   @Override
   public List<MetricDef> metrics() {
-    return List.of(KindMetrics.MINIO_WRITE_QUORUM);
+    return KIND.metrics();
   }
 }

@@ -1,6 +1,8 @@
 package org.hpcstatus.exporter.health.kinds;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,9 +19,11 @@ import org.hpcstatus.exporter.health.Check;
 import org.hpcstatus.exporter.health.CheckContext;
 import org.hpcstatus.exporter.health.CheckException;
 import org.hpcstatus.exporter.health.CheckResult;
+import org.hpcstatus.exporter.health.Kind;
 import org.hpcstatus.exporter.health.Reason;
 import org.hpcstatus.exporter.health.Secrets;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
+import org.hpcstatus.exporter.health.Targets;
 
 /**
  * MQTT 3.1.1 via Paho: CONNECT/CONNACK (credentials, TLS with {@code ssl://}), then the broker's
@@ -35,11 +39,35 @@ public final class MqttCheck implements Check {
   static final String SYS_VERSION = "$SYS/broker/version";
   static final List<String> SYS_TOPICS = List.of(SYS_CLIENTS, SYS_RECEIVED, SYS_SENT, SYS_UPTIME, SYS_VERSION);
 
+  public static final MetricDef CLIENTS = Kind.gauge("service_mqtt_clients_connected",
+      "$SYS/broker/clients/connected as last published by the broker.");
+  public static final MetricDef RECEIVED = Kind.counter("service_mqtt_messages_received_total",
+      "$SYS/broker/messages/received: messages the broker received since it started.");
+  public static final MetricDef SENT = Kind.counter("service_mqtt_messages_sent_total",
+      "$SYS/broker/messages/sent: messages the broker sent since it started.");
+  public static final MetricDef UPTIME = Kind.gauge("service_mqtt_uptime_seconds",
+      "$SYS/broker/uptime of the broker.");
+  public static final MetricDef ROUND_TRIP = Kind.gauge("service_mqtt_round_trip_seconds",
+      "Latency from publishing a QoS 1 message to round_trip_topic until the check's own subscription receives it.");
+
+  /** {@code sys_topics} (default true): read $SYS statistics; {@code round_trip_topic}: publish/subscribe test. */
+  public record Options(
+      @JsonProperty("sys_topics") Boolean sysTopics,
+      @JsonProperty("round_trip_topic") String roundTripTopic) {}
+
+  public static final Kind<Options> KIND = new Kind<>("mqtt", Options.class,
+      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TLS_INSECURE_SKIP_VERIFY),
+      List.of(CLIENTS, RECEIVED, SENT, UPTIME, ROUND_TRIP),
+      (p, c, o, shared) -> Targets.mqtt(p + "/target", c.target()),
+      MqttCheck::new);
+
   private final ServiceCheckConfig cfg;
+  private final Options opts;
   private final Secrets secrets;
 
-  MqttCheck(ServiceCheckConfig c, Secrets secrets) {
+  MqttCheck(ServiceCheckConfig c, Options o, Secrets secrets) {
     this.cfg = c;
+    this.opts = o;
     this.secrets = secrets;
   }
 
@@ -82,11 +110,11 @@ public final class MqttCheck implements Check {
         throw classifyConnect(e, password);
       }
       CheckResult r = new CheckResult().tlsExpiry(tlsExpiry);
-      if (cfg.sysTopics() == null || cfg.sysTopics()) {
+      if (opts.sysTopics() == null || opts.sysTopics()) {
         sys(client, ctx, r);
       }
-      if (cfg.roundTripTopic() != null) {
-        r.add(KindMetrics.MQTT_ROUND_TRIP, roundTrip(client, ctx));
+      if (opts.roundTripTopic() != null) {
+        r.add(ROUND_TRIP, roundTrip(client, ctx));
       }
       return r;
     } finally {
@@ -127,14 +155,14 @@ public final class MqttCheck implements Check {
     if (version != null) {
       r.version(version.replaceFirst("^(?i)mosquitto version ", ""));
     }
-    number(r, got, SYS_CLIENTS, KindMetrics.MQTT_CLIENTS);
-    number(r, got, SYS_RECEIVED, KindMetrics.MQTT_RECEIVED);
-    number(r, got, SYS_SENT, KindMetrics.MQTT_SENT);
+    number(r, got, SYS_CLIENTS, CLIENTS);
+    number(r, got, SYS_RECEIVED, RECEIVED);
+    number(r, got, SYS_SENT, SENT);
     String uptime = got.get(SYS_UPTIME);
     if (uptime != null) {
       // "1234 seconds"
       try {
-        r.add(KindMetrics.MQTT_UPTIME, Double.parseDouble(uptime.split(" ")[0]));
+        r.add(UPTIME, Double.parseDouble(uptime.split(" ")[0]));
       } catch (NumberFormatException e) {
         throw new CheckException(Reason.PROTOCOL, "mqtt " + SYS_UPTIME + " is not a number of seconds");
       }
@@ -163,7 +191,7 @@ public final class MqttCheck implements Check {
   private double roundTrip(MqttClient client, CheckContext ctx) throws Exception {
     String nonce = UUID.randomUUID().toString();
     CountDownLatch got = new CountDownLatch(1);
-    client.subscribe(cfg.roundTripTopic(), 1, (t, m) -> {
+    client.subscribe(opts.roundTripTopic(), 1, (t, m) -> {
       if (nonce.equals(new String(m.getPayload(), StandardCharsets.UTF_8))) {
         got.countDown();
       }
@@ -172,13 +200,13 @@ public final class MqttCheck implements Check {
     MqttMessage msg = new MqttMessage(nonce.getBytes(StandardCharsets.UTF_8));
     msg.setQos(1);
     msg.setRetained(false);
-    client.publish(cfg.roundTripTopic(), msg);
+    client.publish(opts.roundTripTopic(), msg);
     if (!got.await(ctx.remainingMillis(), TimeUnit.MILLISECONDS)) {
       throw new CheckException(Reason.TIMEOUT, "mqtt round trip: own message not received on "
-          + cfg.roundTripTopic() + " within the timeout");
+          + opts.roundTripTopic() + " within the timeout");
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    client.unsubscribe(cfg.roundTripTopic());
+    client.unsubscribe(opts.roundTripTopic());
     return secs;
   }
 
@@ -199,7 +227,6 @@ public final class MqttCheck implements Check {
 
   @Override
   public List<MetricDef> metrics() {
-    return List.of(KindMetrics.MQTT_CLIENTS, KindMetrics.MQTT_RECEIVED, KindMetrics.MQTT_SENT,
-        KindMetrics.MQTT_UPTIME, KindMetrics.MQTT_ROUND_TRIP);
+    return KIND.metrics();
   }
 }

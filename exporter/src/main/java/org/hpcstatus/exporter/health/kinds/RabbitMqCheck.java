@@ -1,6 +1,7 @@
 package org.hpcstatus.exporter.health.kinds;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.hpcstatus.exporter.core.MetricDef;
@@ -8,9 +9,11 @@ import org.hpcstatus.exporter.health.Check;
 import org.hpcstatus.exporter.health.CheckContext;
 import org.hpcstatus.exporter.health.CheckException;
 import org.hpcstatus.exporter.health.CheckResult;
+import org.hpcstatus.exporter.health.Kind;
 import org.hpcstatus.exporter.health.Reason;
 import org.hpcstatus.exporter.health.Secrets;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
+import org.hpcstatus.exporter.health.Targets;
 
 /**
  * RabbitMQ management API (port 15672, basic auth; the {@code monitoring} tag suffices):
@@ -19,6 +22,19 @@ import org.hpcstatus.exporter.health.ServiceCheckConfig;
  */
 public final class RabbitMqCheck implements Check {
   static final List<String> OBJECTS = List.of("connections", "channels", "queues", "consumers", "exchanges");
+  public static final MetricDef READY = Kind.gauge("service_rabbitmq_messages_ready",
+      "/api/overview queue_totals.messages_ready.");
+  public static final MetricDef UNACKED = Kind.gauge("service_rabbitmq_messages_unacknowledged",
+      "/api/overview queue_totals.messages_unacknowledged.");
+  public static final MetricDef OBJECT_TOTALS = Kind.gauge("service_rabbitmq_objects",
+      "/api/overview object_totals (connections, channels, queues, consumers, exchanges).", "object");
+
+  public static final Kind<Kind.NoOptions> KIND = new Kind<>("rabbitmq", Kind.NoOptions.class,
+      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TLS_INSECURE_SKIP_VERIFY),
+      List.of(READY, UNACKED, OBJECT_TOTALS),
+      (p, c, o, shared) -> Targets.http(p + "/target", c.target()),
+      (c, o, secrets) -> new RabbitMqCheck(c, secrets));
+
   private final ServiceCheckConfig cfg;
   private final Secrets secrets;
   private final Http http;
@@ -54,12 +70,12 @@ public final class RabbitMqCheck implements Check {
     JsonNode o = Json.object(ov.body(), "rabbitmq overview");
     CheckResult r = new CheckResult().tlsExpiry(alarms.tlsExpiry()).version(o.path("rabbitmq_version").asText(null));
     JsonNode q = o.path("queue_totals");
-    r.add(KindMetrics.RABBIT_READY, Json.number(q, "messages_ready", "rabbitmq overview"));
-    r.add(KindMetrics.RABBIT_UNACKED, Json.number(q, "messages_unacknowledged", "rabbitmq overview"));
+    r.add(READY, Json.number(q, "messages_ready", "rabbitmq overview"));
+    r.add(UNACKED, Json.number(q, "messages_unacknowledged", "rabbitmq overview"));
     JsonNode t = o.path("object_totals");
     for (String obj : OBJECTS) {
       if (t.has(obj)) {
-        r.add(KindMetrics.RABBIT_OBJECTS, Json.number(t, obj, "rabbitmq overview"), obj);
+        r.add(OBJECT_TOTALS, Json.number(t, obj, "rabbitmq overview"), obj);
       }
     }
     return r;
@@ -67,6 +83,6 @@ public final class RabbitMqCheck implements Check {
 
   @Override
   public List<MetricDef> metrics() {
-    return List.of(KindMetrics.RABBIT_READY, KindMetrics.RABBIT_UNACKED, KindMetrics.RABBIT_OBJECTS);
+    return KIND.metrics();
   }
 }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,11 @@ import org.hpcstatus.exporter.health.CheckContext;
 import org.hpcstatus.exporter.health.CheckException;
 import org.hpcstatus.exporter.health.CheckResult;
 import org.hpcstatus.exporter.health.HostPort;
+import org.hpcstatus.exporter.health.Kind;
 import org.hpcstatus.exporter.health.Reason;
 import org.hpcstatus.exporter.health.Secrets;
 import org.hpcstatus.exporter.health.ServiceCheckConfig;
+import org.hpcstatus.exporter.health.Targets;
 
 /**
  * Redis over a plain RESP socket (no client library): {@code AUTH} if a password is configured,
@@ -27,6 +30,22 @@ import org.hpcstatus.exporter.health.ServiceCheckConfig;
 public final class RedisCheck implements Check {
   /** Upper bound for one bulk reply (INFO is a few KB): a hostile length prefix cannot exhaust memory. */
   static final int MAX_BULK = 1 << 20;
+
+  public static final MetricDef CLIENTS = Kind.gauge("service_redis_connected_clients",
+      "INFO clients connected_clients.");
+  public static final MetricDef BLOCKED = Kind.gauge("service_redis_blocked_clients", "INFO clients blocked_clients.");
+  public static final MetricDef MEMORY_USED = Kind.gauge("service_redis_memory_used_bytes", "INFO memory used_memory.");
+  public static final MetricDef MEMORY_MAX = Kind.gauge("service_redis_memory_max_bytes",
+      "INFO memory maxmemory (0 = no limit).");
+  public static final MetricDef REJECTED = Kind.counter("service_redis_rejected_connections_total",
+      "INFO stats rejected_connections (maxclients reached).");
+  public static final MetricDef EVICTED = Kind.counter("service_redis_evicted_keys_total", "INFO stats evicted_keys.");
+
+  public static final Kind<Kind.NoOptions> KIND = new Kind<>("redis", Kind.NoOptions.class,
+      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TLS, Kind.Common.TLS_INSECURE_SKIP_VERIFY),
+      List.of(CLIENTS, BLOCKED, MEMORY_USED, MEMORY_MAX, REJECTED, EVICTED),
+      (p, c, o, shared) -> Targets.hostPort(p + "/target", c.target()),
+      (c, o, secrets) -> new RedisCheck(c, secrets));
 
   private final ServiceCheckConfig cfg;
   private final Secrets secrets;
@@ -75,12 +94,12 @@ public final class RedisCheck implements Check {
 
   static CheckResult result(Map<String, String> info) throws CheckException {
     CheckResult r = new CheckResult().version(info.get("redis_version"));
-    gauge(r, info, "connected_clients", KindMetrics.REDIS_CLIENTS);
-    gauge(r, info, "blocked_clients", KindMetrics.REDIS_BLOCKED);
-    gauge(r, info, "used_memory", KindMetrics.REDIS_MEMORY_USED);
-    gauge(r, info, "maxmemory", KindMetrics.REDIS_MEMORY_MAX);
-    gauge(r, info, "rejected_connections", KindMetrics.REDIS_REJECTED);
-    gauge(r, info, "evicted_keys", KindMetrics.REDIS_EVICTED);
+    gauge(r, info, "connected_clients", CLIENTS);
+    gauge(r, info, "blocked_clients", BLOCKED);
+    gauge(r, info, "used_memory", MEMORY_USED);
+    gauge(r, info, "maxmemory", MEMORY_MAX);
+    gauge(r, info, "rejected_connections", REJECTED);
+    gauge(r, info, "evicted_keys", EVICTED);
     if (!info.containsKey("redis_version") && !info.containsKey("connected_clients")) {
       throw new CheckException(Reason.PROTOCOL, "redis INFO: no known fields");
     }
@@ -201,7 +220,6 @@ public final class RedisCheck implements Check {
 
   @Override
   public List<MetricDef> metrics() {
-    return List.of(KindMetrics.REDIS_CLIENTS, KindMetrics.REDIS_BLOCKED, KindMetrics.REDIS_MEMORY_USED,
-        KindMetrics.REDIS_MEMORY_MAX, KindMetrics.REDIS_REJECTED, KindMetrics.REDIS_EVICTED);
+    return KIND.metrics();
   }
 }

@@ -11,8 +11,9 @@ import org.hpcstatus.exporter.slurm.SlurmSources;
 public final class ReservationsCollector implements Collector {
 
   public static final MetricDef INFO = MetricDef.info("slurm_reservation_info",
-      "A reservation's state (active, inactive), flags, partition and whether it is a maintenance (MAINT) window.",
-      "reservation", "state", "flags", "partition", "maint").polled();
+      "A reservation's state (active, inactive), flags, partition, whether it is a maintenance (MAINT) window, and "
+          + "its nodes as Slurm's host list (cn[1-4], max 256 characters).",
+      "reservation", "state", "flags", "partition", "maint", "nodes").polled();
   public static final MetricDef START = MetricDef.gauge("slurm_reservation_start_timestamp_seconds",
       "Unix time at which the reservation starts.", "reservation").polled();
   public static final MetricDef END = MetricDef.gauge("slurm_reservation_end_timestamp_seconds",
@@ -47,7 +48,7 @@ public final class ReservationsCollector implements Collector {
     for (Reservation r : list) {
       count.add(1, r.state());
       out.family(INFO).set(1, r.name(), r.state(), String.join(",", r.flags()), r.partition(),
-          r.isMaint() ? "true" : "false");
+          r.isMaint() ? "true" : "false", r.nodeList());
       if (r.start() != null) {
         out.family(START).set(r.start(), r.name());
       }

@@ -40,8 +40,14 @@ public final class ReservationsParser {
           SlurmValues.timestamp(kv.get("StartTime")), SlurmValues.timestamp(kv.get("EndTime")),
           nodes == null ? 0 : nodes, cores == null ? 0 : cores,
           KeyValues.isNull(kv.get("Users")) ? "" : kv.get("Users"),
-          KeyValues.isNull(kv.get("Accounts")) ? "" : kv.get("Accounts")));
+          KeyValues.isNull(kv.get("Accounts")) ? "" : kv.get("Accounts"),
+          KeyValues.isNull(kv.get("Nodes")) ? "" : nodeList(kv.get("Nodes"))));
     }
     return Parsed.of(List.copyOf(out), errors);
+  }
+
+  /** A metric label stays small: host lists longer than 256 characters end in "…". */
+  static String nodeList(String nodes) {
+    return nodes.length() <= 256 ? nodes : nodes.substring(0, 255) + "…";
   }
 }

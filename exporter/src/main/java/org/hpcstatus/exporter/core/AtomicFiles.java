@@ -1,4 +1,4 @@
-package org.hpcstatus.exporter.accounting;
+package org.hpcstatus.exporter.core;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,16 +9,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Crash-safe file replacement: write a temp file, fsync it, rename it over the target, fsync the directory. */
-final class AtomicFiles {
+/**
+ * Crash-safe file replacement: write a temp file, fsync it, rename it over the target, fsync the directory.
+ * Shared by the accounting state and the status page's history and outages.
+ */
+public final class AtomicFiles {
   private AtomicFiles() {}
 
-  static void write(Path target, byte[] data) throws IOException {
+  public static void write(Path target, byte[] data) throws IOException {
     write(target, data, null);
   }
 
   /** As {@link #write(Path, byte[])}; {@code beforeRename} runs after the temp file is durable (crash tests). */
-  static void write(Path target, byte[] data, Runnable beforeRename) throws IOException {
+  public static void write(Path target, byte[] data, Runnable beforeRename) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -40,7 +43,7 @@ final class AtomicFiles {
     fsyncDir(dir);
   }
 
-  static void fsyncDir(Path dir) {
+  public static void fsyncDir(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException ignored) {

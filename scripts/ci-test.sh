@@ -19,6 +19,8 @@ command -v curl >/dev/null || need+=(curl)
 # promtool (metrics lint, later rule tests) from Debian's prometheus package: the tests run
 # /usr/bin/promtool; apt_install keeps the package's server from being started
 [[ -x /usr/bin/promtool ]] || need+=(prometheus)
+# systemd-analyze verify for deploy/systemd (SystemdUnitIT); works without systemd as PID 1
+command -v systemd-analyze >/dev/null || need+=(systemd)
 # amtool and docker-compose validate prometheus/alertmanager.yml and compose.yaml (RuleToolsIT); the
 # end-to-end test (exporter/src/test/java/org/hpcstatus/exporter/e2e) runs its own private
 # Prometheus and Alertmanager (prometheus-alertmanager) on free ports

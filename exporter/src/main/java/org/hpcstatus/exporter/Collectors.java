@@ -133,6 +133,7 @@ public final class Collectors {
     m.put("exporter", self);
     m.put("services", HealthChecks.metrics());
     m.put("status page", StatusMetrics.metrics());
+    m.put("web", org.hpcstatus.exporter.web.security.WebMetrics.metrics());
     return m;
   }
 }

@@ -27,7 +27,7 @@ public record Config(
 
   public Config {
     cluster = cluster == null ? "" : cluster;
-    web = web == null ? new Web(null) : web;
+    web = web == null ? new Web(null, null) : web;
     slurm = slurm == null ? new Slurm(null, null, null) : slurm;
     collectors = collectors == null ? Map.of() : new LinkedHashMap<>(collectors);
     jobs = jobs == null ? new Jobs(null, null, null) : jobs;
@@ -43,6 +43,12 @@ public record Config(
    */
   public Config validate() {
     ListenAddress.parse("/web/listen_address", web.listenAddress());
+    for (int i = 0; i < web.publicPaths().size(); i++) {
+      String p = web.publicPaths().get(i);
+      if (p == null || !p.startsWith("/")) {
+        throw new ConfigException("/web/public_paths/" + i, "a route path starting with /, e.g. \"/\"");
+      }
+    }
     if (slurm.commandTimeout().isZero() || slurm.commandTimeout().isNegative()) {
       throw new ConfigException("/slurm/command_timeout", "must be greater than 0");
     }
@@ -60,17 +66,23 @@ public record Config(
 
   /** The same config listening on {@code address} (the {@code --web.listen-address} flag). */
   public Config withListenAddress(String address) {
-    return new Config(cluster, new Web(address), slurm, collectors, jobs, accounting, services, status);
+    return new Config(cluster, new Web(address, web.publicPaths()), slurm, collectors, jobs, accounting, services, status);
   }
 
   public static Config defaults() {
     return new Config(null, null, null, null, null, null, null, null);
   }
 
-  /** Web server. */
-  public record Web(@JsonProperty("listen_address") String listenAddress) {
+  /**
+   * Web server. {@code public_paths}: routes that stay open to everyone when a web config file
+   * ({@code --web.config.file}) sets {@code basic_auth_users}, e.g. {@code ["/"]} for the status page;
+   * routes that write (access AUTHENTICATED) can never be listed.
+   */
+  public record Web(@JsonProperty("listen_address") String listenAddress,
+                    @JsonProperty("public_paths") List<String> publicPaths) {
     public Web {
       listenAddress = listenAddress == null ? ":9850" : listenAddress;
+      publicPaths = publicPaths == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(publicPaths));
     }
   }
 

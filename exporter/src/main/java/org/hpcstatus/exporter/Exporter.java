@@ -28,6 +28,8 @@ import org.hpcstatus.exporter.web.Responses;
 import org.hpcstatus.exporter.web.Route;
 import org.hpcstatus.exporter.web.StatusPage;
 import org.hpcstatus.exporter.web.WebServer;
+import org.hpcstatus.exporter.web.security.WebAccess;
+import org.hpcstatus.exporter.web.security.WebSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,8 @@ public final class Exporter implements AutoCloseable {
   private final PrometheusRegistry registry;
   private final HealthChecks healthChecks;
   private final ExporterCollector collector;
+  /** The web config of the running server (none until {@link #serve} is given one): its metrics are exposed. */
+  private volatile WebSecurity webSecurity = WebSecurity.none();
   private CommandRunner sacctRunner;
   private volatile Accounting accounting;
   private volatile boolean closed;
@@ -70,6 +74,8 @@ public final class Exporter implements AutoCloseable {
     this.registry = registry;
     this.collector = new ExporterCollector(new ExporterCollector.Part(poller::snapshots, poller::generation),
         new ExporterCollector.Part(healthChecks::snapshots, healthChecks::generation));
+    collector.add(new ExporterCollector.Part(() -> webSecurity.metrics().snapshots(cluster.get()),
+        () -> 31L * System.identityHashCode(webSecurity) + webSecurity.metrics().generation()));
     registry.register(collector);
   }
 
@@ -258,7 +264,19 @@ public final class Exporter implements AutoCloseable {
 
   /** Starts the HTTP server with {@link #routes()}. {@code host} null binds all interfaces; port 0 picks one. */
   public WebServer serve(String host, int port) throws IOException {
-    return WebServer.builder().listen(host, port).routes(routes()).start();
+    return serve(host, port, WebSecurity.none());
+  }
+
+  /**
+   * As {@link #serve(String, int)}, with the web config file's TLS, basic auth and headers on every route
+   * ({@code web.public_paths} stay open) and its metrics in the registry.
+   */
+  public WebServer serve(String host, int port, WebSecurity security) throws IOException {
+    webSecurity = security;
+    return WebServer.builder().listen(host, port).routes(WebAccess.withPublicPaths(routes(), config.web().publicPaths()))
+        .tls(security.httpsConfigurator())
+        .authenticator(security.authenticator(false), security.authenticator(true))
+        .filter(security.headersFilter()).start();
   }
 
   public PrometheusRegistry registry() {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "hpc-status-exporter", mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Prometheus exporter for Slurm clusters and the services around them.",
-    subcommands = {ServeCommand.class, PrintMetricsCommand.class, ProbeCommand.class, BackfillCommand.class})
+    subcommands = {ServeCommand.class, PrintMetricsCommand.class, ProbeCommand.class, BackfillCommand.class,
+        HashPasswordCommand.class})
 public final class MainCommand implements Callable<Integer> {
 
   @Mixin

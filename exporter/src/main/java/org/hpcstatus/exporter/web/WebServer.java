@@ -70,6 +70,7 @@ public final class WebServer implements AutoCloseable {
     private final List<Filter> filters = new ArrayList<>();
     private HttpsConfigurator tls;
     private Authenticator authenticator;
+    private Authenticator required;
 
     /** {@code host} null or empty binds every interface; port 0 picks a free port. */
     public Builder listen(String host, int port) {
@@ -97,6 +98,16 @@ public final class WebServer implements AutoCloseable {
     /** Checks credentials on {@link Route.Access#SITE} and {@link Route.Access#AUTHENTICATED} routes. */
     public Builder authenticator(Authenticator a) {
       this.authenticator = a;
+      return this;
+    }
+
+    /**
+     * Separate authenticators for {@link Route.Access#SITE} and {@link Route.Access#AUTHENTICATED} routes:
+     * {@code required} must refuse (403) when it has no users, where {@code site} lets requests through.
+     */
+    public Builder authenticator(Authenticator site, Authenticator required) {
+      this.authenticator = site;
+      this.required = required;
       return this;
     }
 
@@ -140,7 +151,8 @@ public final class WebServer implements AutoCloseable {
               ctx.setAuthenticator(authenticator);
             }
           }
-          case AUTHENTICATED -> ctx.setAuthenticator(authenticator != null ? authenticator : DENY);
+          case AUTHENTICATED -> ctx.setAuthenticator(required != null ? required
+              : authenticator != null ? authenticator : DENY);
         }
         ctx.getFilters().addAll(filters);
         if (r.executor() instanceof ExecutorService es && routeExecutors.add(es)) {

@@ -10,9 +10,9 @@ import org.hpcstatus.exporter.slurm.common.SlurmValues;
 /** Pure parser of {@code sdiag}'s text report. */
 public final class SdiagParser {
   private static final Pattern KV = Pattern.compile("^\\s*([A-Za-z][^:]*?)\\s*:\\s*(.*?)\\s*$");
-  private static final Pattern EPOCH = Pattern.compile("\\((\\d{6,})\\)\\s*$");
+  private static final Pattern EPOCH = Pattern.compile("\\((\\d{6,18})\\)\\s*$");
   private static final Pattern RPC = Pattern.compile(
-      "^\\s*(\\S+)\\s*\\(\\s*(\\d+)\\)\\s*count:\\s*(\\d+)\\s+ave_time:\\s*(\\d+)\\s+total_time:\\s*(\\d+)\\s*$");
+      "^\\s*(\\S+)\\s*\\(\\s*(\\d+)\\)\\s*count:\\s*(\\d{1,18})\\s+ave_time:\\s*(\\d+)\\s+total_time:\\s*(\\d{1,18})\\s*$");
   private static final Pattern LEADING_NUMBER = Pattern.compile("^(-?\\d+(?:\\.\\d+)?)");
 
   private enum Section { GENERAL, MAIN, BACKFILL, RPC_TYPE, RPC_USER, OTHER }
@@ -71,7 +71,7 @@ public final class SdiagParser {
         if (m.matches()) {
           Sdiag.Rpc r = new Sdiag.Rpc(Long.parseLong(m.group(3)), Long.parseLong(m.group(5)));
           (sec == Section.RPC_TYPE ? byType : byUser).merge(m.group(1), r,
-              (a, b) -> new Sdiag.Rpc(a.count() + b.count(), a.totalMicros() + b.totalMicros()));
+              (a, b) -> new Sdiag.Rpc(saturated(a.count(), b.count()), saturated(a.totalMicros(), b.totalMicros())));
           sawAnything = true;
         } else {
           errors.add("bad RPC line", line);
@@ -123,5 +123,11 @@ public final class SdiagParser {
       errors.fatal("no sdiag data recognised", output.length() > 80 ? output.substring(0, 80) : output);
     }
     return Parsed.of(new Sdiag(general, main, backfill, byType, byUser, dataSince, bfLast), errors);
+  }
+
+  /** a + b, or Long.MAX_VALUE instead of wrapping to a negative count. */
+  private static long saturated(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 }

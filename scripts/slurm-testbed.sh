@@ -313,14 +313,28 @@ setup_cluster_state() {
   done
   st="$(scontrol -o show node cn2)"
   [[ "$st" == *DRAIN* ]] || run scontrol update NodeName=cn2 State=DRAIN Reason="testbed: bad dimm"
-  if ! scontrol -o show reservation maint_window >/dev/null 2>&1; then
-    run scontrol create reservation ReservationName=maint_window StartTime=now+1hour Duration=60 \
-      Nodes=cn3 Users=root Flags=MAINT
-  fi
+  ensure_maint_window
   if ! scontrol -o show reservation physics_resv >/dev/null 2>&1; then
     run scontrol create reservation ReservationName=physics_resv StartTime=now Duration=7-00:00:00 \
       Nodes=cn4 Accounts=physics
   fi
+}
+
+# maint_window (MAINT) on cn3, one hour ahead. IGNORE_JOBS: on a testbed that has run for a while the
+# window may have passed and a long job started on cn3 after it; without the flag slurmctld refuses a
+# reservation over busy nodes ("Requested nodes are busy"), and a re-run of `up`/`jobs` would fail.
+ensure_maint_window() {
+  if scontrol -o show reservation maint_window >/dev/null 2>&1; then
+    run scontrol update ReservationName=maint_window StartTime=now+1hour Duration=60 Flags=IGNORE_JOBS \
+      || { run scontrol delete ReservationName=maint_window; create_maint_window; }
+  else
+    create_maint_window
+  fi
+}
+
+create_maint_window() {
+  run scontrol create reservation ReservationName=maint_window StartTime=now+1hour Duration=60 \
+    Nodes=cn3 Users=root Flags=MAINT,IGNORE_JOBS
 }
 
 dead_nodes_not_responding() {
@@ -393,9 +407,7 @@ cmd_jobs() {
   done
 
   # the maintenance window was created by the first `up`; keep it one hour ahead of every fresh job mix
-  if scontrol -o show reservation maint_window >/dev/null 2>&1; then
-    run scontrol update ReservationName=maint_window StartTime=now+1hour Duration=60
-  fi
+  ensure_maint_window
 
   sleep 1; date +%Y-%m-%dT%H:%M:%S >"$START_FILE"   # local time, as sacct -S expects
   local short=() r_long cancel_id r_alice

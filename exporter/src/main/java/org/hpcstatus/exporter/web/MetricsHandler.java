@@ -24,7 +24,7 @@ import java.util.zip.GZIPOutputStream;
  * <p>While {@code notReady} names a reason (the cluster name is not known yet), the answer is 503 with
  * that reason: a scrape never stores series under a guessed {@code cluster} label.
  */
-public final class MetricsHandler implements HttpHandler {
+public final class MetricsHandler implements HttpHandler, FastPath {
   private final PrometheusRegistry registry;
   private final LongSupplier generation;
   private final Supplier<String> notReady;
@@ -34,7 +34,13 @@ public final class MetricsHandler implements HttpHandler {
 
   private record Encoded(long generation, byte[] body) {}
 
+  private record Negotiated(Key key, ExpositionFormatWriter writer) {}
+
+  /** Bodies up to this size are written on the dispatcher thread: they fit a socket's send buffer. */
+  static final int INLINE_MAX_BYTES = 64 << 10;
+
   private final Map<Key, Encoded> cache = new ConcurrentHashMap<>();
+  private final Map<String, Negotiated> negotiated = new ConcurrentHashMap<>();
 
   /**
    * {@code generation} must change whenever the registry's snapshots may have; {@code notReady} returns
@@ -48,25 +54,37 @@ public final class MetricsHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
+    answer(ex, false);
+  }
+
+  /** Answers from the cache when it holds a small enough body for this request (see {@link FastPath}). */
+  @Override
+  public boolean tryAnswer(HttpExchange ex) throws IOException {
+    return answer(ex, true);
+  }
+
+  private boolean answer(HttpExchange ex, boolean cachedOnly) throws IOException {
     String reason = notReady.get();
     if (reason != null) {
       ex.getResponseHeaders().set("Retry-After", "1");
       Responses.text(ex, 503, reason + "\n");
-      return;
+      return true;
+    }
+    Negotiated n = negotiate(ex.getRequestHeaders().getFirst("Accept"),
+        ex.getRequestHeaders().getFirst("Accept-Encoding"));
+    byte[] body;
+    if (cachedOnly) {
+      Encoded e = cache.get(n.key());
+      if (e == null || e.generation() != generation.getAsLong() || e.body().length > INLINE_MAX_BYTES) {
+        return false;
+      }
+      body = e.body();
+    } else {
+      body = body(n.key(), n.writer());
     }
     try {
-      String accept = ex.getRequestHeaders().getFirst("Accept");
-      ExpositionFormatWriter writer = formats.findWriter(accept);
-      if (!writer.isAvailable()) {
-        writer = formats.getPrometheusTextFormatWriter();
-      }
-      String encoding = ex.getRequestHeaders().getFirst("Accept-Encoding");
-      boolean gzip = encoding != null && encoding.contains("gzip");
-      EscapingScheme escaping = EscapingScheme.fromAcceptHeader(accept);
-      Key key = new Key(writer.getContentType(), gzip, escaping);
-      byte[] body = body(key, writer);
-      ex.getResponseHeaders().set("Content-Type", writer.getContentType());
-      if (gzip) {
+      ex.getResponseHeaders().set("Content-Type", n.key().contentType());
+      if (n.key().gzip()) {
         ex.getResponseHeaders().set("Content-Encoding", "gzip");
       }
       if (ex.getRequestMethod().equals("HEAD")) {
@@ -80,6 +98,27 @@ public final class MetricsHandler implements HttpHandler {
     } finally {
       ex.close();
     }
+    return true;
+  }
+
+  /** Format, compression and escaping for these request headers (remembered per distinct header pair). */
+  private Negotiated negotiate(String accept, String acceptEncoding) {
+    String k = accept + "\n" + acceptEncoding;
+    Negotiated n = negotiated.get(k);
+    if (n != null) {
+      return n;
+    }
+    ExpositionFormatWriter writer = formats.findWriter(accept);
+    if (!writer.isAvailable()) {
+      writer = formats.getPrometheusTextFormatWriter();
+    }
+    boolean gzip = acceptEncoding != null && acceptEncoding.contains("gzip");
+    n = new Negotiated(new Key(writer.getContentType(), gzip, EscapingScheme.fromAcceptHeader(accept)), writer);
+    if (negotiated.size() >= 64) {
+      negotiated.clear(); // header values are client-chosen: bound the memo
+    }
+    negotiated.put(k, n);
+    return n;
   }
 
   /** The encoded exposition for this key, re-encoded only when the collectors' generation changed. */

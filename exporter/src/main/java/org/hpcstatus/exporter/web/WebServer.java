@@ -29,15 +29,20 @@ import org.slf4j.LoggerFactory;
  * The exporter's HTTP server (the JDK's {@code com.sun.net.httpserver}): a table of {@link Route}s, an
  * optional TLS configurator and authenticator (from an exporter-toolkit web-config file), and filters.
  *
- * <p>Threads: the JDK's dispatcher thread accepts connections and reads requests; handlers run on a
- * small shared pool (one thread is enough for cached {@code /metrics} bytes; it grows to
- * {@link #SHARED_THREADS} under concurrent scrapes and shrinks back when idle), or on a route's own
- * executor. TCP_NODELAY is on (without it the header and body writes meet the client's delayed ACK: +40 ms
- * per small response, measured).
+ * <p>Threads: the JDK's dispatcher thread accepts connections. Without TLS, authenticator or filters
+ * (all of which can take milliseconds per request: handshakes, bcrypt) it also reads each request's
+ * headers and answers {@link FastPath} routes on the spot — cached {@code /metrics} bytes, with no thread
+ * hand-off; header reads of stalled clients are cut off after {@code sun.net.httpserver.maxReqTime}
+ * ({@value #MAX_REQ_SECONDS} s unless set). Every other route runs on a small shared pool (up to
+ * {@link #SHARED_THREADS} threads, started on demand, ended when idle) or on its own executor; with TLS,
+ * an authenticator or filters (or {@code -Dhpcstatus.web.dispatch=pool}), the whole exchange starts on
+ * the shared pool. TCP_NODELAY is on (without
+ * it the header and body writes meet the client's delayed ACK: +40 ms per small response, measured).
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
   static final int SHARED_THREADS = 4;
+  static final int MAX_REQ_SECONDS = 5;
 
   private final HttpServer server;
   private final List<ExecutorService> owned;
@@ -122,6 +127,9 @@ public final class WebServer implements AutoCloseable {
       if (System.getProperty("sun.net.httpserver.nodelay") == null) {
         System.setProperty("sun.net.httpserver.nodelay", "true");
       }
+      if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQ_SECONDS));
+      }
       Set<String> paths = new HashSet<>();
       for (Route r : routes) {
         if (!paths.add(r.path())) {
@@ -140,10 +148,12 @@ public final class WebServer implements AutoCloseable {
       List<ExecutorService> owned = new ArrayList<>();
       ExecutorService shared = pool("http", SHARED_THREADS);
       owned.add(shared);
-      server.setExecutor(shared);
+      boolean inline = tls == null && authenticator == null && filters.isEmpty()
+          && !"pool".equals(System.getProperty("hpcstatus.web.dispatch"));
+      server.setExecutor(inline ? null : shared); // null: the dispatcher thread runs each exchange
       Set<Executor> routeExecutors = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
       for (Route r : routes) {
-        HttpContext ctx = server.createContext(r.path(), handler(r));
+        HttpContext ctx = server.createContext(r.path(), handler(r, inline ? shared : null));
         switch (r.access()) {
           case PUBLIC -> { }
           case SITE -> {
@@ -190,18 +200,19 @@ public final class WebServer implements AutoCloseable {
     }
   };
 
-  /** The route's handler behind the exact-path check, on its executor, with failures answered and logged. */
-  private static HttpHandler handler(Route r) {
-    HttpHandler inner = ex -> {
-      if (r.exact() && !ex.getRequestURI().getPath().equals(r.path())) {
-        Responses.text(ex, 404, "not found\n");
-        return;
-      }
-      r.handler().handle(ex);
-    };
+  /**
+   * The route's handler behind the exact-path check, with failures answered and logged, on the route's
+   * executor; with {@code handOff} (inline dispatch) other routes go to it, {@link FastPath} ones first try
+   * to answer on the spot.
+   */
+  private static HttpHandler handler(Route r, Executor handOff) {
     HttpHandler safe = ex -> {
       try {
-        inner.handle(ex);
+        if (r.exact() && !ex.getRequestURI().getPath().equals(r.path())) {
+          Responses.text(ex, 404, "not found\n");
+          return;
+        }
+        r.handler().handle(ex);
       } catch (IOException e) {
         // the client went away mid-response: nothing to answer
         ex.close();
@@ -214,11 +225,15 @@ public final class WebServer implements AutoCloseable {
         }
       }
     };
-    Executor e = r.executor();
+    Executor e = r.executor() != null ? r.executor() : handOff;
     if (e == null) {
       return safe;
     }
+    FastPath fast = r.executor() == null && r.handler() instanceof FastPath f ? f : null;
     return ex -> {
+      if (fast != null && (!r.exact() || ex.getRequestURI().getPath().equals(r.path())) && tryFast(fast, ex)) {
+        return;
+      }
       try {
         e.execute(() -> {
           try {
@@ -231,5 +246,18 @@ public final class WebServer implements AutoCloseable {
         Responses.text(ex, 503, "busy, try again\n");
       }
     };
+  }
+
+  private static boolean tryFast(FastPath fast, HttpExchange ex) {
+    try {
+      return fast.tryAnswer(ex);
+    } catch (IOException e) {
+      ex.close();
+      return true;
+    } catch (RuntimeException | Error e) {
+      LOG.error("{} {} failed on the fast path; retrying on the pool", ex.getRequestMethod(),
+          ex.getRequestURI().getPath(), e);
+      return false;
+    }
   }
 }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -151,33 +150,9 @@ final class TestConfigs {
     throw new AssertionError("no alert " + alert + " in " + repo.resolve("alerts"));
   }
 
-  private static final Pattern DUR = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
-
-  /** Prometheus duration (1h30m, 90s, 2d …). */
+  /** Prometheus duration (1h30m, 90s, 2d …): the exporter's own parser, one place for the format. */
   static Duration parse(String s) {
-    Matcher m = DUR.matcher(s.trim());
-    Duration d = Duration.ZERO;
-    int pos = 0;
-    while (m.find()) {
-      if (m.start() != pos) {
-        throw new IllegalArgumentException("not a Prometheus duration: " + s);
-      }
-      long n = Long.parseLong(m.group(1));
-      d = d.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        case "w" -> Duration.ofDays(7 * n);
-        default -> Duration.ofDays(365 * n);
-      });
-      pos = m.end();
-    }
-    if (pos != s.trim().length() || pos == 0) {
-      throw new IllegalArgumentException("not a Prometheus duration: " + s);
-    }
-    return d;
+    return org.hpcstatus.exporter.config.Durations.parse(s);
   }
 
   /** Where the exporter's test config points its service checks. */

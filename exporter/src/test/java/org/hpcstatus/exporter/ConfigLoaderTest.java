@@ -45,6 +45,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void yesNoOnOffAreBooleansOnlyWhereABooleanIsExpected() {
+    // found by ConfigYamlProperties: a user called "no" was excluded as "false" (YAML 1.1 booleans)
+    Config c = ConfigLoader.parse("""
+        collectors:
+          jobs: {enabled: no}
+          nodes: {enabled: yes}
+          partitions: {enabled: Off}
+        jobs:
+          exclude_users: [no, on, yes, off, y, n, "true"]
+        """);
+    assertThat(c.collectors().get("jobs").enabled()).isFalse();
+    assertThat(c.collectors().get("nodes").enabled()).isTrue();
+    assertThat(c.collectors().get("partitions").enabled()).isFalse();
+    assertThat(c.jobs().excludeUsers()).containsExactly("no", "on", "yes", "off", "y", "n", "true");
+    assertThatThrownBy(() -> ConfigLoader.parse("collectors:\n  jobs: {enabled: maybe}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/collectors/jobs/enabled:")
+        .hasMessageContaining("true or false");
+  }
+
+  @Test
   void errorsNameTheYamlPath() {
     assertThatThrownBy(() -> ConfigLoader.parse("slurm:\n  command_timeout: soon\n"))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("/slurm/command_timeout:")

@@ -17,13 +17,13 @@ import net.jqwik.api.Provide;
  * either load or fail with a {@link ConfigException} (the only documented error), never another
  * exception; valid documents from a model load with exactly the model's values.
  */
-class ConfigYamlProperties {
+public class ConfigYamlProperties {
   static final List<String> KEYS = List.of("cluster", "web", "listen_address", "slurm", "bin_dir", "command_timeout",
       "max_output_bytes", "collectors", "nodes", "jobs", "enabled", "interval", "top_users", "top_accounts",
       "exclude_users", "accounting", "state_dir", "services", "name", "kind", "target", "timeout", "typo");
 
   @Provide
-  Arbitrary<String> scalar() {
+  public Arbitrary<String> scalar() {
     return Arbitraries.oneOf(Arbitraries.of("", "~", "null", "true", "no", "15s", "-1s", "0", "1e400", "0x10",
         "99999999999999999999", "\"quoted: yes\"", "[1, 2]", "{a: b}", "*anchor", "&a x", "!!binary AAAA", "'",
         "1h30m", "7d", "500ms", ":9850", "localhost:0", "[::1]:9850", "\t", "%", "@", "`"),
@@ -32,7 +32,7 @@ class ConfigYamlProperties {
 
   /** A nested YAML document (block style) from real keys and hostile scalars. */
   @Provide
-  Arbitrary<String> document() {
+  public Arbitrary<String> document() {
     return Arbitraries.lazyOf(() -> node(0)).map(n -> n);
   }
 
@@ -54,7 +54,7 @@ class ConfigYamlProperties {
   }
 
   @Property
-  void arbitraryDocumentsLoadOrFailWithAConfigException(@ForAll("document") String yaml) {
+  public void arbitraryDocumentsLoadOrFailWithAConfigException(@ForAll("document") String yaml) {
     try {
       Config c = ConfigLoader.parse(yaml);
       assertThat(c).isNotNull();
@@ -64,7 +64,7 @@ class ConfigYamlProperties {
   }
 
   @Property
-  void arbitraryTextLoadsOrFailsWithAConfigException(@ForAll String text) {
+  public void arbitraryTextLoadsOrFailsWithAConfigException(@ForAll String text) {
     try {
       assertThat(ConfigLoader.parse(text)).isNotNull();
     } catch (ConfigException e) {
@@ -72,7 +72,7 @@ class ConfigYamlProperties {
     }
   }
 
-  record Model(String cluster, int port, int timeoutSeconds, int nodesInterval, boolean jobsEnabled, int topUsers,
+  public record Model(String cluster, int port, int timeoutSeconds, int nodesInterval, boolean jobsEnabled, int topUsers,
                List<String> exclude) {
     String yaml() {
       return "cluster: \"" + cluster + "\"\nweb:\n  listen_address: \"127.0.0.1:" + port + "\"\nslurm:\n"
@@ -83,7 +83,7 @@ class ConfigYamlProperties {
   }
 
   @Provide
-  Arbitrary<Model> model() {
+  public Arbitrary<Model> model() {
     Arbitrary<String> word = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(12);
     return Combinators.combine(word, Arbitraries.integers().between(1, 65535), Arbitraries.integers().between(1, 3600),
         Arbitraries.integers().between(1, 86400), Arbitraries.of(true, false), Arbitraries.integers().between(0, 1000),
@@ -91,7 +91,7 @@ class ConfigYamlProperties {
   }
 
   @Property
-  void validDocumentsLoadWithTheModelsValues(@ForAll("model") Model m) {
+  public void validDocumentsLoadWithTheModelsValues(@ForAll("model") Model m) {
     Config c = ConfigLoader.parse(m.yaml());
     assertThat(c.cluster()).isEqualTo(m.cluster());
     assertThat(c.web().listenAddress()).isEqualTo("127.0.0.1:" + m.port());

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -22,7 +23,20 @@ import java.time.Duration;
 public final class Yaml {
   private Yaml() {}
 
+  private static final java.util.Set<String> TRUE = java.util.Set.of("true", "True", "TRUE", "y", "Y", "yes", "Yes",
+      "YES", "on", "On", "ON");
+  private static final java.util.Set<String> FALSE = java.util.Set.of("false", "False", "FALSE", "n", "N", "no", "No",
+      "NO", "off", "Off", "OFF");
+
+  /** Configured once: an ObjectMapper is thread-safe for reading and costly to build (most of a parse). */
+  private static final ObjectMapper MAPPER = build();
+
+  /** The shared, read-only configured mapper; do not reconfigure it. */
   public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  private static ObjectMapper build() {
     SimpleModule m = new SimpleModule();
     m.addDeserializer(Duration.class, new JsonDeserializer<>() {
       @Override
@@ -37,7 +51,27 @@ public final class Yaml {
         }
       }
     });
-    return new ObjectMapper(new YAMLFactory())
+    // YAML 1.1 booleans: yes/no/on/off/y/n are read as booleans only where a boolean is expected, and stay
+    // text elsewhere (a user called "no" in exclude_users, a file called "on")
+    JsonDeserializer<Boolean> bool = new JsonDeserializer<>() {
+      @Override
+      public Boolean deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+        if (p.currentToken().isBoolean()) {
+          return p.getBooleanValue();
+        }
+        String t = p.currentToken().isScalarValue() ? p.getText() : null;
+        if (t != null && TRUE.contains(t)) {
+          return true;
+        }
+        if (t != null && FALSE.contains(t)) {
+          return false;
+        }
+        throw JsonMappingException.from(p, "must be true or false, not '" + t + "'");
+      }
+    };
+    m.addDeserializer(Boolean.class, bool);
+    m.addDeserializer(boolean.class, bool);
+    return new ObjectMapper(new YAMLFactory().enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS))
         .registerModule(m)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -1,5 +1,10 @@
 package org.hpcstatus.exporter.status;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -39,7 +44,25 @@ public final class OutageParser {
     }
   }
 
+  private static final ObjectMapper STRICT = new ObjectMapper()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private OutageParser() {}
+
+  /** A request body as a JSON tree; anything that is not one JSON value is an {@link Invalid} {@code body}. */
+  public static JsonNode json(byte[] data) throws Invalid {
+    try {
+      JsonNode n = STRICT.readTree(data);
+      if (n == null || n.isMissingNode()) {
+        throw new Invalid("body", "empty: send a JSON object");
+      }
+      return n;
+    } catch (IOException e) {
+      String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new Invalid("body", "not valid JSON: " + abbreviate(String.valueOf(msg)));
+    }
+  }
 
   /**
    * A new declaration; {@code id} must be given by files, and is generated for the API.

@@ -1,9 +1,6 @@
 package org.hpcstatus.exporter.status;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -20,9 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 final class OutagesApi {
   private static final Logger LOG = LoggerFactory.getLogger(OutagesApi.class);
-  private static final ObjectMapper STRICT = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final OutageStore store;
   private final BearerToken token;
@@ -133,16 +127,9 @@ final class OutagesApi {
       return null;
     }
     try {
-      JsonNode n = STRICT.readTree(data);
-      if (n == null || n.isMissingNode()) {
-        Routes.error(ex, 400, "body", "empty: send a JSON object");
-        return null;
-      }
-      return n;
-    } catch (IOException e) {
-      String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
-          : e.getMessage();
-      Routes.error(ex, 400, "body", "not valid JSON: " + OutageParser.abbreviate(String.valueOf(msg)));
+      return OutageParser.json(data);
+    } catch (OutageParser.Invalid e) {
+      Routes.error(ex, 400, e.field(), e.getMessage());
       return null;
     }
   }

@@ -143,16 +143,19 @@ class StatusPageBrowserIT {
     browser.get(base);
     assertThat(browser.getTitle()).startsWith("Status:");
     waitFor(() -> state("mqtt-private").equals("up"), 30_000, "mqtt-private shown up");
-    WebElement grid = browser.findElement(By.cssSelector("#services ul.grid"));
-    assertThat(grid.findElements(By.cssSelector("li.tile"))).isNotEmpty();
-    WebElement tab = browser.findElement(By.cssSelector("[role=tab]"));
-    assertThat(tab.isDisplayed()).isTrue();
-    assertThat(tab.getText()).contains("testbed");
-    assertThat(tab.getAttribute("aria-selected")).isEqualTo("true");
-    WebElement panel = browser.findElement(By.id("panel-testbed"));
-    assertThat(panel.isDisplayed()).isTrue();
-    assertThat(panel.getText()).contains("Controller", "Partitions");
-    assertThat(tile("mqtt-private").getText()).contains("Operational");
+    // live updates replace parts of the page while we look: a stale element means look again
+    unstale(() -> {
+      WebElement grid = browser.findElement(By.cssSelector("#services ul.grid"));
+      assertThat(grid.findElements(By.cssSelector("li.tile"))).isNotEmpty();
+      WebElement tab = browser.findElement(By.cssSelector("[role=tab]"));
+      assertThat(tab.isDisplayed()).isTrue();
+      assertThat(tab.getText()).contains("testbed");
+      assertThat(tab.getAttribute("aria-selected")).isEqualTo("true");
+      WebElement panel = browser.findElement(By.id("panel-testbed"));
+      assertThat(panel.isDisplayed()).isTrue();
+      assertThat(panel.getText()).contains("Controller", "Partitions");
+      assertThat(tile("mqtt-private").getText()).contains("Operational");
+    });
     screenshot("status-page.png");
 
     // readable on a phone: nothing wider than the screen but the tables, which scroll inside their box
@@ -179,7 +182,7 @@ class StatusPageBrowserIT {
     waitFor(() -> state("mqtt-private").equals("down"), 30_000, "mqtt-private shown down after the stop");
     double downMs = (System.nanoTime() - stopped) / 1e6;
     // the first failure is the broker dropping the check's connection or refusing a new one
-    assertThat(tile("mqtt-private").getText()).contains("Down", "Failure:");
+    unstale(() -> assertThat(tile("mqtt-private").getText()).contains("Down", "Failure:"));
     assertThat(((JavascriptExecutor) browser).executeScript("return window.__noReload;")).isEqualTo(42L);
     screenshot("status-page-down.png");
 
@@ -212,9 +215,11 @@ class StatusPageBrowserIT {
     String id = new ObjectMapper().readTree(r.body()).get("id").asText();
     waitFor(() -> !browser.findElements(By.cssSelector("[data-outage='" + id + "']")).isEmpty(), 30_000,
         "the posted outage on the page");
-    WebElement o = browser.findElement(By.cssSelector("[data-outage='" + id + "']"));
-    assertThat(o.getText()).contains("Broker <upgrade> ✓", "Partial outage");
-    assertThat(tile("mqtt-private").getText()).contains("Partial outage: Broker <upgrade> ✓");
+    unstale(() -> {
+      WebElement o = browser.findElement(By.cssSelector("[data-outage='" + id + "']"));
+      assertThat(o.getText()).contains("Broker <upgrade> ✓", "Partial outage");
+      assertThat(tile("mqtt-private").getText()).contains("Partial outage: Broker <upgrade> ✓");
+    });
     assertThat(((JavascriptExecutor) browser).executeScript("return window.__noReload;")).isEqualTo(7L);
     screenshot("status-page-outage.png");
   }
@@ -256,6 +261,28 @@ class StatusPageBrowserIT {
 
   interface Cond {
     boolean ok() throws Exception;
+  }
+
+  interface Checks {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code checks} again (with fresh elements) when a live update replaced an element they held;
+   * anything else, an assertion error included, fails at once. Gives up after 50 stale tries.
+   */
+  static void unstale(Checks checks) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        checks.run();
+        return;
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt >= 50) {
+          throw e;
+        }
+        Thread.sleep(20);
+      }
+    }
   }
 
   static void waitFor(Cond c, long millis, String what) throws Exception {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 
 /**
  * The property-based parser checks as a long run (docs/performance.md, "Fuzzing"): the same generators
@@ -14,7 +15,7 @@ import net.jqwik.api.Arbitrary;
  * {@code total} inputs have been checked, spread over every property. An input is one parser call on a
  * generated text. Any assertion error or unexpected exception ends the run with exit code 1.
  *
- * <pre>java -cp test-classes:classes:deps org.hpcstatus.exporter.slurm.FuzzBench 10000000</pre>
+ * <pre>java -cp test-classes:classes:deps org.hpcstatus.exporter.slurm.FuzzBench 10000000 [case-name-regex]</pre>
  */
 public final class FuzzBench {
   private FuzzBench() {}
@@ -28,6 +29,9 @@ public final class FuzzBench {
     QueueModelProperties queue = new QueueModelProperties();
     RecordsModelProperties records = new RecordsModelProperties();
     var web = new org.hpcstatus.exporter.web.security.WebConfigPropertiesAccess();
+    var config = new org.hpcstatus.exporter.ConfigYamlProperties();
+    var sacct = new org.hpcstatus.exporter.accounting.SacctProperties();
+    var outages = new org.hpcstatus.exporter.status.OutageJsonProperties();
     List<Case> cases = new ArrayList<>();
     Iterator<String> parser = robust.parserName().sampleStream().iterator();
     cases.add(new Case("hostile text, every parser", sampler(robust.hostileText(),
@@ -47,7 +51,29 @@ public final class FuzzBench {
     cases.add(new Case("scontrol show config", sampler(records.configEntries(), records::scontrolShowConfigKeepsEveryKeyAndValue)));
     cases.add(new Case("web-config documents", web.documents()));
     cases.add(new Case("web-config model", web.models()));
+    cases.add(new Case("config YAML documents", sampler(config.document(),
+        config::arbitraryDocumentsLoadOrFailWithAConfigException)));
+    cases.add(new Case("config YAML model", sampler(config.model(), config::validDocumentsLoadWithTheModelsValues)));
+    cases.add(new Case("sacct model + junk", sampler(Combinators.combine(sacct.rows().list().ofMaxSize(30),
+        sacct.junk().list().ofMaxSize(10)).as(List::of), l -> sacct.modelRowsAreReadExactlyAndJunkIsCounted(
+            castList(l.get(0)), castList(l.get(1))))));
+    cases.add(new Case("sacct hostile text", sampler(sacct.hostile(),
+        sacct::arbitraryTextNeverThrowsAndEveryLineIsAccountedFor)));
+    cases.add(new Case("outage API bodies", sampler(outages.bodies(), outages::everyBodyIsAnOutageOrA400NamingAField)));
+    cases.add(new Case("outage API model", sampler(outages.models(), m -> {
+      try {
+        outages.aValidDeclarationReadsBackExactly(m);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    })));
 
+    if (args.length > 1) { // a regex of case names: run only those (still `total / all cases` inputs each)
+      java.util.regex.Pattern only = java.util.regex.Pattern.compile(args[1]);
+      long all = cases.size();
+      cases.removeIf(c -> !only.matcher(c.name()).find());
+      total = total * cases.size() / all;
+    }
     long perCase = (total + cases.size() - 1) / cases.size();
     long start = System.nanoTime();
     long done = 0;
@@ -67,6 +93,11 @@ public final class FuzzBench {
     }
     double s = (System.nanoTime() - start) / 1e9;
     System.out.printf(Locale.ROOT, "fuzz total %,d inputs in %.1f s, 0 failures%n", done, s);
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T> List<T> castList(Object o) {
+    return (List<T>) o;
   }
 
   /** One sample of {@code a} per call, handed to {@code check}. */

@@ -130,6 +130,7 @@ public final class Collectors {
     m.put("accounting", AccountingMetrics.metrics());
     List<MetricDef> self = new ArrayList<>(Poller.metrics());
     self.addAll(SelfMetrics.metrics());
+    self.addAll(org.hpcstatus.exporter.core.ConfigReloadMetrics.metrics());
     m.put("exporter", self);
     m.put("services", HealthChecks.metrics());
     m.put("status page", StatusMetrics.metrics());

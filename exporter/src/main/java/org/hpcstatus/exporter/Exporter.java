@@ -2,11 +2,11 @@ package org.hpcstatus.exporter;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.hpcstatus.exporter.accounting.Accounting;
 import org.hpcstatus.exporter.accounting.AccountingConfig;
 import org.hpcstatus.exporter.accounting.AccountingEngine;
@@ -17,13 +17,14 @@ import org.hpcstatus.exporter.config.ConfigException;
 import org.hpcstatus.exporter.core.ClusterName;
 import org.hpcstatus.exporter.core.CommandException;
 import org.hpcstatus.exporter.core.CommandRunner;
+import org.hpcstatus.exporter.core.ConfigReloadMetrics;
 import org.hpcstatus.exporter.core.ExporterCollector;
 import org.hpcstatus.exporter.core.Poller;
 import org.hpcstatus.exporter.core.SelfMetrics;
-import org.hpcstatus.exporter.core.SourceCache;
 import org.hpcstatus.exporter.health.HealthChecks;
 import org.hpcstatus.exporter.slurm.common.ScontrolConfig;
 import org.hpcstatus.exporter.web.MetricsHandler;
+import org.hpcstatus.exporter.web.ReloadHandler;
 import org.hpcstatus.exporter.web.Responses;
 import org.hpcstatus.exporter.web.Route;
 import org.hpcstatus.exporter.web.StatusPage;
@@ -38,23 +39,23 @@ import org.slf4j.LoggerFactory;
  * {@code probe} and {@code backfill} all start here: the command runners, the cluster name, the Slurm
  * poller, the service checks, accounting, the registry and the HTTP route table. Parts a command does not
  * use are not built (accounting only on {@link #start()} or {@link #accountingEngine}).
+ *
+ * <p>The config-dependent background work ({@link Workers}: runners, poller, service checks, accounting)
+ * sits behind one reference that a {@link #reload} swaps (see {@link ConfigReload}); the registry, the
+ * route handlers, the cluster name and the self-metrics stay, and read the current workers through it.
  */
 public final class Exporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);
 
-  private final Config config;
   private final SelfMetrics self = new SelfMetrics();
-  private final CommandRunner runner;
-  private final SourceCache sources;
   private final ClusterName cluster;
-  private final Poller poller;
+  private final AtomicReference<Workers> workers = new AtomicReference<>();
+  private final ConfigReloadMetrics reloadMetrics = new ConfigReloadMetrics(System.currentTimeMillis());
+  private final ConfigReload reload;
   private final PrometheusRegistry registry;
-  private final HealthChecks healthChecks;
   private final ExporterCollector collector;
   /** The web config of the running server (none until {@link #serve} is given one): its metrics are exposed. */
   private volatile WebSecurity webSecurity = WebSecurity.none();
-  private CommandRunner sacctRunner;
-  private volatile Accounting accounting;
   private volatile boolean closed;
   private Thread clusterLookup;
   private org.hpcstatus.exporter.status.StatusPage statusPage;
@@ -65,28 +66,31 @@ public final class Exporter implements AutoCloseable {
   }
 
   public Exporter(Config config, PrometheusRegistry registry) {
-    this.config = config;
-    this.runner = new CommandRunner(binDir(), config.slurm().commandTimeout(), config.slurm().maxOutputBytes(), self);
-    this.sources = new SourceCache(runner, self, Clock.systemUTC());
     this.cluster = new ClusterName(config.cluster(), this::lookupClusterName);
-    this.poller = new Poller(Collectors.enabled(config), sources, cluster, self);
-    this.healthChecks = new HealthChecks(config.services(), cluster::get);
+    this.workers.set(Workers.first(config, cluster, self));
+    this.reload = new ConfigReload(workers, reloadMetrics, () -> config);
     this.registry = registry;
-    this.collector = new ExporterCollector(new ExporterCollector.Part(poller::snapshots, poller::generation),
-        new ExporterCollector.Part(healthChecks::snapshots, healthChecks::generation));
+    // each part reads the current workers: a reload swaps them, the parts stay (generation: see Workers.id)
+    this.collector = new ExporterCollector(
+        new ExporterCollector.Part(() -> w().poller.snapshots(), () -> (w().id << 40) ^ w().poller.generation()),
+        new ExporterCollector.Part(() -> w().healthChecks.snapshots(),
+            () -> (w().id << 40) ^ w().healthChecks.generation()),
+        new ExporterCollector.Part(() -> w().accountingSnapshots(), () -> (w().id << 40) ^ w().accountingGeneration()),
+        new ExporterCollector.Part(() -> reloadMetrics.snapshots(cluster.get()), reloadMetrics::generation));
     collector.add(new ExporterCollector.Part(() -> webSecurity.metrics().snapshots(cluster.get()),
         () -> 31L * System.identityHashCode(webSecurity) + webSecurity.metrics().generation()));
     registry.register(collector);
   }
 
-  private Path binDir() {
-    return config.slurm().binDir() == null ? null : Path.of(config.slurm().binDir());
+  /** The current workers (swapped by a reload). */
+  private Workers w() {
+    return workers.get();
   }
 
   /** The one lookup of Slurm's ClusterName (every command and part asks {@link #clusterName()}). */
   private String lookupClusterName() {
     try {
-      var r = runner.run("scontrol show config", List.of("scontrol", "show", "config"), false);
+      var r = w().runner.run("scontrol show config", List.of("scontrol", "show", "config"), false);
       return ScontrolConfig.parse(r.stdout()).get("ClusterName");
     } catch (CommandException e) {
       synchronized (this) {
@@ -109,17 +113,33 @@ public final class Exporter implements AutoCloseable {
    */
   public Exporter start() {
     startClusterLookup();
-    poller.start();
-    healthChecks.start();
-    if (config.status().enabled()) {
+    if (config().status().enabled()) {
       statusPage().start();
     }
-    Accounting a = accountingService();
-    if (a != null) {
-      accounting = a.start();
-      collector.add(new ExporterCollector.Part(a::snapshots, a::generation));
-    }
+    w().start();
     return this;
+  }
+
+  /**
+   * Where {@link #reload} reads the config (serve: the {@code --config} file with the flags applied); by
+   * default the config this exporter was built with.
+   */
+  public Exporter reloadFrom(Supplier<Config> source) {
+    reload.source(source);
+    return this;
+  }
+
+  /**
+   * Reloads the config (SIGHUP, {@code POST /-/reload}): a good one is swapped in without a gap in /metrics,
+   * a bad one keeps the running config and sets {@code hpcstatus_config_last_reload_successful} to 0. See
+   * {@link ConfigReload}, docs/configuration.md "Reloading".
+   */
+  public ReloadHandler.Outcome reload(String trigger) {
+    return reload.reload(trigger);
+  }
+
+  public ConfigReloadMetrics reloadMetrics() {
+    return reloadMetrics;
   }
 
   /** Looks the cluster name up now and then every 1, 2, 4 … 60 s until it is known; then the thread ends. */
@@ -146,14 +166,9 @@ public final class Exporter implements AutoCloseable {
     clusterLookup.start();
   }
 
-  /** The runner for sacct: its own timeout and output cap (built once). */
-  public synchronized CommandRunner sacctRunner() {
-    if (sacctRunner == null) {
-      AccountingConfig acc = config.accounting();
-      sacctRunner = new CommandRunner(binDir(), acc.sacctTimeout(),
-          AccountingConfig.sacctOutputCap(config.slurm().maxOutputBytes()), self);
-    }
-    return sacctRunner;
+  /** The runner for sacct: its own timeout and output cap (built once per config). */
+  public CommandRunner sacctRunner() {
+    return w().sacctRunner();
   }
 
   /**
@@ -163,38 +178,12 @@ public final class Exporter implements AutoCloseable {
    * @throws ConfigException with {@code enabled: true} when accounting cannot run here
    */
   Accounting accountingService() {
-    AccountingConfig acc = config.accounting();
-    if (Boolean.FALSE.equals(acc.enabled())) {
-      return null;
-    }
-    String problem = accountingProblem(acc);
-    if (problem != null) {
-      if (Boolean.TRUE.equals(acc.enabled())) {
-        throw new ConfigException("/accounting/enabled", "accounting is enabled but " + problem);
-      }
-      LOG.warn("accounting disabled: {} (set accounting.enabled: false to silence, or fix and restart)", problem);
-      return null;
-    }
-    return Accounting.create(acc, cluster, sacctRunner(), self);
-  }
-
-  /** Why accounting cannot run here (no sacct, state directory not usable), or null. */
-  private String accountingProblem(AccountingConfig acc) {
-    if (sacctRunner().locate("sacct").isEmpty()) {
-      return "sacct not found" + (binDir() != null ? " in " + binDir() : " on PATH");
-    }
-    Path dir = Path.of(acc.stateDir());
-    try {
-      Files.createDirectories(dir);
-      return Files.isWritable(dir) ? null : "state directory " + dir + " is not writable";
-    } catch (IOException e) {
-      return "cannot create state directory " + dir + ": " + e.getMessage();
-    }
+    return w().accountingService(false);
   }
 
   /** The accounting engine over one cluster's state ({@code backfill}), paced by the sacct rate limit. */
   public AccountingEngine accountingEngine(StateStore store) throws IOException {
-    AccountingConfig acc = config.accounting();
+    AccountingConfig acc = config().accounting();
     return new AccountingEngine(store, SacctSource.of(sacctRunner()), acc, Clock.systemUTC(),
         RateLimiter.realTime(acc.minCallSpacing()));
   }
@@ -206,11 +195,14 @@ public final class Exporter implements AutoCloseable {
   public List<Route> routes() {
     List<Route> routes = new java.util.ArrayList<>(List.of(
         Route.exact("/metrics", new MetricsHandler(registry, collector::generation, this::notReady)),
-        Route.exact("/-/healthy", ex -> Responses.text(ex, 200, "Exporter is healthy.\n")).access(Route.Access.PUBLIC)));
-    if (config.status().enabled()) {
+        Route.exact("/-/healthy", ex -> Responses.text(ex, 200, "Exporter is healthy.\n")).access(Route.Access.PUBLIC),
+        Route.exact("/-/reload", new ReloadHandler(() -> reload("POST /-/reload"))).access(Route.Access.AUTHENTICATED)
+            .executor(WebServer.pool("reload", 1))));
+    if (config().status().enabled()) {
       routes.addAll(org.hpcstatus.exporter.status.StatusRoutes.table(statusPage()));
     } else {
-      routes.add(Route.exact("/", new StatusPage(this::clusterForPage, poller::statusLines, healthChecks::status)));
+      routes.add(Route.exact("/", new StatusPage(this::clusterForPage, () -> w().poller.statusLines(),
+          () -> w().healthChecks.status())));
     }
     return routes;
   }
@@ -222,14 +214,16 @@ public final class Exporter implements AutoCloseable {
   public synchronized org.hpcstatus.exporter.status.StatusPage statusPage() {
     if (statusPage == null) {
       var source = new org.hpcstatus.exporter.status.MetricsStatusSource(registry::scrape, collector::generation,
-          this::lastFailure, () -> healthChecks.configs().stream().map(c -> c.name()).toList())
-          .withExporterState(this::notReady, poller::statusLines);
-      java.util.Set<String> names = new java.util.HashSet<>(healthChecks.configs().stream().map(c -> c.name()).toList());
+          this::lastFailure, () -> w().healthChecks.configs().stream().map(c -> c.name()).toList())
+          .withExporterState(this::notReady, () -> w().poller.statusLines());
+      Supplier<java.util.Set<String>> names = () -> java.util.Set.copyOf(
+          w().healthChecks.configs().stream().map(c -> c.name()).toList());
+      Config config = config();
       if (config.status().stateDir() == null) {
         LOG.warn("status.state_dir is not set: the status page's uptime history and the outages declared through"
             + " its API are kept in memory only (a restart empties them)");
       }
-      statusPage = new org.hpcstatus.exporter.status.StatusPage(config.status(), source, () -> names, cluster::get,
+      statusPage = new org.hpcstatus.exporter.status.StatusPage(config.status(), source, names, cluster::get,
           Clock.systemUTC());
       collector.add(new ExporterCollector.Part(statusPage::snapshots, statusPage::generation));
     }
@@ -240,7 +234,7 @@ public final class Exporter implements AutoCloseable {
   private org.hpcstatus.exporter.status.MetricsStatusSource.LastFailure lastFailure(String service) {
     HealthChecks.HistoryEntry last;
     try {
-      last = healthChecks.status(service).lastFailure();
+      last = w().healthChecks.status(service).lastFailure();
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -273,7 +267,7 @@ public final class Exporter implements AutoCloseable {
    */
   public WebServer serve(String host, int port, WebSecurity security) throws IOException {
     webSecurity = security;
-    return WebServer.builder().listen(host, port).routes(WebAccess.withPublicPaths(routes(), config.web().publicPaths()))
+    return WebServer.builder().listen(host, port).routes(WebAccess.withPublicPaths(routes(), config().web().publicPaths()))
         .tls(security.httpsConfigurator())
         .authenticator(security.authenticator(false), security.authenticator(true))
         .filter(security.headersFilter()).start();
@@ -288,25 +282,27 @@ public final class Exporter implements AutoCloseable {
     return collector;
   }
 
+  /** The current config's poller (a reload may replace it). */
   public Poller poller() {
-    return poller;
+    return w().poller;
   }
 
-  /** The service health checks: status and history for the status page. */
+  /** The service health checks of the current config: status and history for the status page. */
   public HealthChecks healthChecks() {
-    return healthChecks;
+    return w().healthChecks;
   }
 
   public CommandRunner runner() {
-    return runner;
+    return w().runner;
   }
 
   public SelfMetrics self() {
     return self;
   }
 
+  /** The running config (after a reload: the reloaded one, with the values that need a restart kept). */
   public Config config() {
-    return config;
+    return w().config;
   }
 
   /** The cluster label (resolve() looks it up, blocking; get() never blocks). */
@@ -319,12 +315,13 @@ public final class Exporter implements AutoCloseable {
   }
 
   public Map<String, String> status() {
-    return poller.statusLines();
+    return w().poller.statusLines();
   }
 
   @Override
   public void close() {
     closed = true;
+    reload.close(); // waits for a running reload: nothing starts after this
     Thread t;
     synchronized (this) {
       t = clusterLookup;
@@ -332,18 +329,13 @@ public final class Exporter implements AutoCloseable {
     if (t != null) {
       t.interrupt();
     }
-    poller.close();
-    healthChecks.close();
+    w().closeExcept(null);
     org.hpcstatus.exporter.status.StatusPage sp;
     synchronized (this) {
       sp = statusPage;
     }
     if (sp != null) {
       sp.close();
-    }
-    Accounting a = accounting;
-    if (a != null) {
-      a.close();
     }
   }
 }

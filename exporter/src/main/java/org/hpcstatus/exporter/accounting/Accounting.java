@@ -187,10 +187,22 @@ public final class Accounting implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the job and releases the state lock only after a running step has ended (interrupted: its sacct
+   * is killed), so that a successor — a config reload's new engine, or the next process — never opens the
+   * state while this one could still commit (docs/accounting.md, "Exactly once").
+   */
   @Override
   public synchronized void close() {
     closed = true;
-    scheduler.close(Duration.ofSeconds(10)); // interrupts a running step and waits for it
+    if (!scheduler.close(Duration.ofSeconds(10))) { // interrupts a running step and waits for it
+      LOG.warn("accounting: the running step has not ended 10s after it was interrupted; waiting up to 60s more"
+          + " before releasing the state lock");
+      if (!scheduler.awaitTermination(Duration.ofSeconds(60))) {
+        LOG.error("accounting: the running step still has not ended; releasing the state lock (it can no longer"
+            + " commit: commits need the lock)");
+      }
+    }
     if (store != null) {
       store.close();
     }

@@ -205,6 +205,10 @@ public final class StateStore implements AutoCloseable {
 
   /** Commits the state: new bitmaps first, then {@code state.json} (the commit point), then cleanup. */
   void commit(AccountingState st, SeenIds seen) throws IOException {
+    if (!lock.isValid()) {
+      // closed (shutdown or a config reload handing the directory to a new engine): another engine may own it now
+      throw new IOException("accounting state " + dir + ": the lock was released, not committing");
+    }
     st.generation++;
     Map<String, String> files = seen.writeDirty(st.generation);
     java.util.function.Consumer<String> hook = commitHook;

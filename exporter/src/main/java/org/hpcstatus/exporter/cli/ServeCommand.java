@@ -45,7 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
     Config config = options.load();
     ListenAddress addr = ListenAddress.parse("/web/listen_address", config.web().listenAddress());
     WebSecurity security = security();
-    Exporter exporter = new Exporter(config);
+    Exporter exporter = new Exporter(config).reloadFrom(options::load);
     // listen first, then start polling: /metrics answers 503 until the cluster name is known (tens of
     // milliseconds), then the data as each collector delivers it
     WebServer server = exporter.serve(addr.host(), addr.port(), security);
@@ -53,6 +53,7 @@ public final class ServeCommand implements Callable<Integer> {
     LOG.info("hpc-status-exporter {} serving {} on {}:{}{}", exporter.self().version(),
         security.config().tlsEnabled() ? "HTTPS" : "HTTP", addr.host() == null ? "*" : addr.host(), server.port(),
         security.config().authEnabled() ? " (basic auth: " + security.config().basicAuthUsers().size() + " users)" : "");
+    ReloadSignal.install(exporter);
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

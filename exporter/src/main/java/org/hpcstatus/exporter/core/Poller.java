@@ -177,6 +177,11 @@ public final class Poller implements AutoCloseable {
     return m;
   }
 
+  /** Whether every collector has finished at least one run (a config reload waits for this: no gap). */
+  public boolean allRan() {
+    return states.values().stream().allMatch(st -> st.ran);
+  }
+
   public boolean lastRunSucceeded(String collector) {
     State st = states.get(collector);
     return st != null && st.ran && st.success;

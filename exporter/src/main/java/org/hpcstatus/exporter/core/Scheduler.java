@@ -108,13 +108,19 @@ public final class Scheduler implements AutoCloseable {
     workers.shutdownNow();
   }
 
-  /** As {@link #close()}, then waits up to {@code wait} for running tasks to end. */
-  public void close(Duration wait) {
+  /** As {@link #close()}, then waits up to {@code wait} for running tasks to end; true if they all did. */
+  public boolean close(Duration wait) {
     close();
+    return awaitTermination(wait);
+  }
+
+  /** After {@link #close()}: waits up to {@code wait} for running tasks to end; true if they all did. */
+  public boolean awaitTermination(Duration wait) {
     try {
-      workers.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return workers.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -55,7 +55,8 @@ class SystemdUnitIT {
     assertThat(aboutUs).as("systemd-analyze verify complaints").isEmpty();
     assertThat(result).startsWith("0\n");
     for (String key : List.of("User=hpcstatus", "ProtectSystem=strict", "NoNewPrivileges=yes",
-        "StateDirectory=hpc-status-exporter", "Restart=on-failure", "-XX:+UseSerialGC")) {
+        "StateDirectory=hpc-status-exporter", "Restart=on-failure", "-XX:+UseSerialGC",
+        "ExecReload=/bin/kill -HUP $MAINPID")) {
       assertThat(text).contains(key);
     }
 

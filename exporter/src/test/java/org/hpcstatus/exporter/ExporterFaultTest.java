@@ -111,6 +111,41 @@ class ExporterFaultTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // hang guard only
+  void endlessOutputFailsOnlyItsCollectorAtTheCapAndTheNextNormalPollRecovers() throws Exception {
+    FakeSlurm fake = new FakeSlurm(tmp);
+    Path pid = tmp.resolve("squeue.pid");
+    // squeue that never stops printing, under a 1 h timeout: only the 1 MiB output cap can end it
+    fake.squeue("echo $$ > " + pid + "; exec yes '1|2|alice|acct|batch|R|None|1|1|cpu=1|N/A|N/A|normal|x|N/A|x'");
+    try (Exporter e = new Exporter(ConfigLoader.parse(fake.config("1h") + "  max_output_bytes: 1048576\n"
+        + "collectors:\n  jobs: {interval: 1s}\n"), new PrometheusRegistry())) {
+      e.poller().runAllOnce();
+      Scrape s = scrape(e);
+      assertThat(s.status()).isEqualTo(200);
+      assertThat(s.body())
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"jobs\"} 0.0")
+          .contains("hpcstatus_command_failures_total{cluster=\"fakecluster\",command=\"squeue\",reason=\"output_too_large\"} 1.0")
+          .doesNotContain("reason=\"timeout\"")
+          .doesNotContain("slurm_jobs{")
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"nodes\"} 1.0")
+          .contains("hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"scheduler\"} 1.0")
+          .contains("slurm_nodes{");
+      long yes = Long.parseLong(java.nio.file.Files.readString(pid).strip());
+      assertThat(ProcessHandle.of(yes).map(ProcessHandle::isAlive).orElse(false)).as("endless squeue killed").isFalse();
+      // squeue behaves again: a poll once the failure is older than the collector's freshness window succeeds
+      fake.squeue("cat \"" + tmp.resolve("data/squeue") + "\"");
+      String ok = "hpcstatus_collector_success{cluster=\"fakecluster\",collector=\"jobs\"} 1.0";
+      String body = "";
+      for (long deadline = System.nanoTime() + 60_000_000_000L; !body.contains(ok) && System.nanoTime() < deadline; ) {
+        Thread.sleep(100);
+        e.poller().runOnce("jobs");
+        body = scrape(e).body();
+      }
+      assertThat(body).contains(ok).contains("slurm_jobs{");
+    }
+  }
+
+  @Test
   void hangingSqueueNeverDelaysAScrape() throws Exception {
     FakeSlurm fake = new FakeSlurm(tmp);
     fake.squeue("sleep 60");

@@ -131,7 +131,8 @@ public final class Accounting implements AutoCloseable {
       if (e instanceof Error) {
         LOG.error("accounting step failed with {}, retrying in {}s", e, backoff.toSeconds(), e);
       } else if (lastOk) {
-        LOG.warn("accounting step failed, retrying in {}s: {}", backoff.toSeconds(), e);
+        // e.toString(): as the last argument a Throwable is taken as the stack trace, leaving "{}" in the text
+        LOG.warn("accounting step failed, retrying in {}s: {}", backoff.toSeconds(), e.toString());
       }
       wait = backoff;
       backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()

@@ -9,11 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
@@ -121,14 +119,7 @@ final class SeenIds {
   }
 
   /** After the state file referencing {@code next} is committed: forget the old files, evict clean months. */
-  List<Path> committed(Map<String, String> next) {
-    List<Path> obsolete = new ArrayList<>();
-    for (var e : files.entrySet()) {
-      String now = next.get(e.getKey());
-      if (!e.getValue().equals(now)) {
-        obsolete.add(dir.resolve(e.getValue()));
-      }
-    }
+  void committed(Map<String, String> next) {
     files.clear();
     files.putAll(next);
     dirty.clear();
@@ -137,7 +128,6 @@ final class SeenIds {
       loaded.remove(eldest);
     }
     invalidateCache();
-    return obsolete;
   }
 
   /** Months currently held in memory (tests check the bound). */

@@ -175,14 +175,13 @@ public final class StateStore implements AutoCloseable {
     if (st == null) {
       return new Loaded(new AccountingState(), new SeenIds(seenDir(), Map.of()));
     }
-    // drop leftovers of interrupted commits, verify the referenced bitmaps
-    Set<String> referenced = new HashSet<>(st.seenFiles.values());
-    try (Stream<Path> files = Files.list(seenDir())) {
-      for (Path p : files.toList()) {
-        if (!referenced.contains(p.getFileName().toString())) {
-          Files.deleteIfExists(p);
-        }
-      }
+    // drop leftovers of interrupted commits (best effort: on a read-only directory the committed state must
+    // still load; the next commit removes them), verify the referenced bitmaps
+    try {
+      deleteUnreferenced(st.seenFiles.values());
+    } catch (IOException e) {
+      LOG.warn("accounting: cannot remove leftover bitmap files of an interrupted commit in {} ({}); the next "
+          + "commit removes them", seenDir(), e.toString());
     }
     Map<String, String> good = new TreeMap<>();
     for (var e : st.seenFiles.entrySet()) {
@@ -225,13 +224,25 @@ public final class StateStore implements AutoCloseable {
       st.generation--;
       throw e;
     }
-    for (Path p : seen.committed(files)) {
-      Files.deleteIfExists(p);
-    }
+    seen.committed(files);
+    // the replaced bitmaps, and leftovers of commits that failed on a disk that was full or read-only then
+    deleteUnreferenced(files.values());
     if (st.origin >= 0) {
       Long o = readOrigin();
       if (o == null || o != st.origin) {
         AtomicFiles.write(dir.resolve(ORIGIN), (st.origin + "\n").getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+  }
+
+  /** Deletes every file in {@code seen/} that {@code referenced} does not name. */
+  private void deleteUnreferenced(java.util.Collection<String> referenced) throws IOException {
+    Set<String> keep = new HashSet<>(referenced);
+    try (Stream<Path> files = Files.list(seenDir())) {
+      for (Path p : files.toList()) {
+        if (!keep.contains(p.getFileName().toString())) {
+          Files.deleteIfExists(p);
+        }
       }
     }
   }

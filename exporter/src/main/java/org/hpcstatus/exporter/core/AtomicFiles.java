@@ -24,21 +24,34 @@ public final class AtomicFiles {
   public static void write(Path target, byte[] data, Runnable beforeRename) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer b = ByteBuffer.wrap(data);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    if (beforeRename != null) {
-      beforeRename.run();
-    }
+    boolean renamed = false;
     try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the state directory " + dir + " does not support atomic rename", e);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      }
+      if (beforeRename != null) {
+        beforeRename.run();
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        renamed = true;
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the state directory " + dir + " does not support atomic rename", e);
+      }
+    } finally {
+      if (!renamed) {
+        // a half-written temp file (disk full) would hold on to the space the next write needs
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException | RuntimeException ignored) {
+          // read-only: nothing was written either; else it is overwritten next time
+        }
+      }
     }
     fsyncDir(dir);
   }

@@ -76,7 +76,9 @@ public class CommandRunner {
 
   /**
    * Runs {@code argv} and returns its output. A non-zero exit is a failure unless {@code allowNonZero}.
-   * Output over the cap is a failure ({@code output_too_large}), never a truncated result.
+   * Output over the cap is a failure ({@code output_too_large}), never a truncated result: the process
+   * tree is killed as soon as the cap is passed, so a command that prints endlessly costs at most the cap
+   * in memory and ends at once, not at its timeout.
    *
    * @param label the command's label in self-metrics, e.g. {@code "scontrol show nodes"}
    */
@@ -84,11 +86,16 @@ public class CommandRunner {
     try {
       return timed(label, () -> {
         CappedStream out = new CappedStream(maxOutputBytes);
-        Finished<Void> f = exec(label, argv, allowNonZero, in -> {
-          in.transferTo(out);
-          return null;
-        }, () -> out.overflowed() ? new CommandException(label, CommandException.Reason.OUTPUT_TOO_LARGE,
-            "output exceeded " + maxOutputBytes + " bytes") : null);
+        Finished<Void> f;
+        try {
+          f = exec(label, argv, allowNonZero, in -> {
+            out.fill(in);
+            return null;
+          });
+        } catch (CappedStream.Overflow e) {
+          throw new CommandException(label, CommandException.Reason.OUTPUT_TOO_LARGE,
+              "output exceeded " + maxOutputBytes + " bytes; the command was killed");
+        }
         return new CommandResult(out.text(), f.stderr(), f.exit(), f.elapsed());
       });
     } catch (IOException e) {
@@ -116,7 +123,7 @@ public class CommandRunner {
    * tree is killed, {@code parse} is recorded and the reader's exception is rethrown unchanged.
    */
   public <T> T stream(String label, List<String> argv, StdoutReader<T> reader) throws CommandException, IOException {
-    return timed(label, () -> exec(label, argv, false, reader, () -> null).value());
+    return timed(label, () -> exec(label, argv, false, reader).value());
   }
 
   private interface Call<T> {
@@ -140,8 +147,7 @@ public class CommandRunner {
 
   private record Finished<T>(T value, String stderr, int exit, Duration elapsed) {}
 
-  private <T> Finished<T> exec(String label, List<String> argv, boolean allowNonZero, StdoutReader<T> reader,
-                               java.util.function.Supplier<CommandException> afterExit)
+  private <T> Finished<T> exec(String label, List<String> argv, boolean allowNonZero, StdoutReader<T> reader)
       throws CommandException, IOException {
     Path exe = locate(argv.get(0)).orElseThrow(() -> new CommandException(label, CommandException.Reason.NOT_FOUND,
         argv.get(0) + " not found" + (binDir != null ? " in " + binDir : " on PATH")));
@@ -198,10 +204,6 @@ public class CommandRunner {
           failed.getCause() != null ? failed.getCause().getMessage() : failed.getMessage());
     }
     int exit = result.getExitValue();
-    CommandException late = afterExit.get();
-    if (late != null) {
-      throw late;
-    }
     String stderr = err.text().strip();
     if (exit != 0 && !allowNonZero) {
       throw new CommandException(label, CommandException.Reason.EXIT_CODE,
@@ -288,8 +290,11 @@ public class CommandRunner {
     private void killTree() {
       Process p = process;
       if (p != null) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        // the process first, then its descendants (found before, while they are still its descendants): a
+        // shell script killed child-first would run on after its pipeline died
+        List<ProcessHandle> descendants = p.descendants().toList();
         p.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
       }
     }
   }
@@ -357,8 +362,15 @@ public class CommandRunner {
     }
   }
 
-  /** Collects up to {@code cap} bytes and remembers whether more arrived (which it drains and drops). */
+  /** Collects up to {@code cap} bytes and remembers whether more arrived (which it drops). */
   static final class CappedStream extends OutputStream {
+    /** Thrown by {@link #fill} when the input has more than {@code cap} bytes. */
+    static final class Overflow extends IOException {
+      Overflow() {
+        super("output over the cap", null);
+      }
+    }
+
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
     private final long cap;
     private boolean overflow;
@@ -384,6 +396,18 @@ public class CommandRunner {
         len = (int) Math.max(0, room);
       }
       buf.write(b, off, len);
+    }
+
+    /** Copies {@code in} to its end, or throws {@link Overflow} as soon as more than the cap has arrived. */
+    void fill(InputStream in) throws IOException {
+      byte[] b = new byte[8192];
+      int n;
+      while ((n = in.read(b)) >= 0) {
+        write(b, 0, n);
+        if (overflowed()) {
+          throw new Overflow();
+        }
+      }
     }
 
     synchronized boolean overflowed() {

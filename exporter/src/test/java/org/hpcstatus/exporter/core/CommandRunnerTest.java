@@ -101,6 +101,55 @@ class CommandRunnerTest {
             .isEqualTo(CommandException.Reason.OUTPUT_TOO_LARGE));
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // hang guard only
+  void endlessOutputIsKilledAtTheCapNotAtTheTimeout() throws Exception {
+    Path pidFile = bin.resolve("yes.pid");
+    // prints forever: only the cap can end this call before its 1 h timeout
+    script("squeue", "echo $$ > " + pidFile + "; exec yes 'x|y|z'");
+    SelfMetrics self = new SelfMetrics();
+    assertThatThrownBy(() -> runner(Duration.ofHours(1), 1 << 20, self).run("squeue", List.of("squeue"), false))
+        .isInstanceOf(CommandException.class)
+        .hasMessageContaining("output exceeded 1048576 bytes")
+        .satisfies(e -> assertThat(((CommandException) e).reason())
+            .isEqualTo(CommandException.Reason.OUTPUT_TOO_LARGE));
+    assertKilled(pidFile);
+    assertThat(self.failureCount("squeue", "output_too_large")).isEqualTo(1);
+    assertThat(self.failureCount("squeue", "timeout")).isZero();
+  }
+
+  @Test
+  void hugeOutputIsNotReadToItsEndOnceOverTheCap() throws Exception {
+    // 200 MB, then a marker: a runner that drained the rest (holding or dropping it) would let the marker
+    // be written; one that kills the tree at the cap never lets the script get that far
+    Path done = bin.resolve("finished");
+    script("sinfo", "head -c 200000000 /dev/zero | tr '\\0' 'x'; touch " + done);
+    SelfMetrics self = new SelfMetrics();
+    assertThatThrownBy(() -> runner(Duration.ofHours(1), 1 << 20, self).run("sinfo", List.of("sinfo"), false))
+        .isInstanceOf(CommandException.class)
+        .satisfies(e -> assertThat(((CommandException) e).reason())
+            .isEqualTo(CommandException.Reason.OUTPUT_TOO_LARGE));
+    assertThat(done).as("the 200 MB were not drained to their end").doesNotExist();
+  }
+
+  @Test
+  void outputExactlyAtTheCapIsKeptWhole() throws Exception {
+    script("sdiag", "head -c 1000 /dev/zero | tr '\\0' 'x'");
+    CommandResult r = runner(Duration.ofSeconds(30), 1000, new SelfMetrics()).run("sdiag", List.of("sdiag"), false);
+    assertThat(r.stdout()).hasSize(1000);
+  }
+
+  @Test
+  void theCappedBufferNeverHoldsMoreThanTheCap() throws Exception {
+    CommandRunner.CappedStream out = new CommandRunner.CappedStream(1 << 20);
+    byte[] tenMb = new byte[10 << 20];
+    java.util.Arrays.fill(tenMb, (byte) 'x');
+    assertThatThrownBy(() -> out.fill(new java.io.ByteArrayInputStream(tenMb)))
+        .isInstanceOf(CommandRunner.CappedStream.Overflow.class);
+    assertThat(out.overflowed()).isTrue();
+    assertThat(out.text()).hasSize(1 << 20);
+  }
+
   // ---- stdout as a stream
 
   private static List<String> lines(java.io.InputStream in, List<String> seen) throws java.io.IOException {

@@ -34,12 +34,15 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Certificates made in the test with Bouncy Castle: a CA, and leaves signed by it or by themselves. */
-final class TestPki {
+/**
+ * Certificates made in the test with Bouncy Castle: a CA, and leaves signed by it or by themselves. Public for
+ * the health checks' TLS fault tests.
+ */
+public final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
   /** A key pair with its certificate and the issuer's (null when self-signed). */
-  record Issued(KeyPair keys, X509Certificate cert, X509Certificate issuer) {
+  public record Issued(KeyPair keys, X509Certificate cert, X509Certificate issuer) {
     String certPem() {
       return pem(cert);
     }
@@ -51,7 +54,7 @@ final class TestPki {
     }
   }
 
-  static KeyPair ec() {
+  public static KeyPair ec() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -71,25 +74,25 @@ final class TestPki {
     }
   }
 
-  static Issued ca(String cn) {
+  public static Issued ca(String cn) {
     KeyPair k = ec();
     return new Issued(k, build(cn, k, cn, k.getPrivate(), true, Instant.now().minus(Duration.ofDays(1)),
         Instant.now().plus(Duration.ofDays(30)), null), null);
   }
 
   /** A leaf for 127.0.0.1/localhost signed by {@code ca}, or self-signed when {@code ca} is null. */
-  static Issued leaf(String cn, Issued ca, KeyPair k, Instant notBefore, Instant notAfter) {
+  public static Issued leaf(String cn, Issued ca, KeyPair k, Instant notBefore, Instant notAfter) {
     String issuerCn = ca == null ? cn : ca.cert().getSubjectX500Principal().getName().replace("CN=", "");
     PrivateKey signer = ca == null ? k.getPrivate() : ca.keys().getPrivate();
     return new Issued(k, build(cn, k, issuerCn, signer, false, notBefore, notAfter, cn),
         ca == null ? null : ca.cert());
   }
 
-  static Issued leaf(String cn, Issued ca) {
+  public static Issued leaf(String cn, Issued ca) {
     return leaf(cn, ca, ec(), Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(10)));
   }
 
-  static Issued expired(String cn, Issued ca) {
+  public static Issued expired(String cn, Issued ca) {
     return leaf(cn, ca, ec(), Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
   }
 

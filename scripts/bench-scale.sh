@@ -8,7 +8,8 @@
 #   scripts/bench-scale.sh [ROUNDS] [SECONDS] [SCENARIO...]     (default 3 rounds of 10 s, all scenarios)
 #   OUT=/tmp/bench-scale  results: $OUT/<scenario>.txt and $OUT/summary.txt
 #
-# A scenario is NAME:NODES:JOBS:USERS:CHECKS:PROFILE (profile: default | uncapped | tight, see ScaleBench).
+# A scenario is NAME:NODES:JOBS:USERS:CHECKS:PROFILE[:HEAP] (profile: default | uncapped | tight, see
+# ScaleBench; HEAP, e.g. 512m, replaces the launcher's -Xmx). The exporter's log: $OUT/<scenario>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -29,6 +30,10 @@ if ((${#SCENARIOS[@]} == 0)); then
     c1000:1000:10000:100:1000:default
     big:10000:100000:10000:1000:default
     big-tight:10000:100000:10000:1000:tight
+    u10k-uncapped-512m:1000:10000:10000:0:uncapped:512m
+    big-384m:10000:100000:10000:1000:default:384m
+    big-512m:10000:100000:10000:1000:default:512m
+    big-tight-512m:10000:100000:10000:1000:tight:512m
   )
 fi
 OUT=${OUT:-/tmp/bench-scale}
@@ -63,32 +68,37 @@ cleanup() { if [[ -n $PID ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 
 trap cleanup EXIT
 
 for sc in "${SCENARIOS[@]}"; do
-  IFS=: read -r name nodes jobs users checks profile <<<"$sc"
+  IFS=: read -r name nodes jobs users checks profile xmx <<<"$sc"
+  opts=$JAVA_OPTS
+  [[ -z ${xmx:-} ]] || opts=$(sed "s/-Xmx[^ ]*/-Xmx$xmx/" <<<"$JAVA_OPTS")
   dir=$(mktemp -d /tmp/bench-scale-XXXXXX)
   port=$(free_port)
   nice -n 10 java -cp "$CP" org.hpcstatus.exporter.bench.ScaleBench generate "$dir" "$nodes" "$jobs" "$users" \
     "$checks" "$port" "$profile" >"$OUT/$name.txt"
-  log "$name: nodes=$nodes jobs=$jobs users=$users checks=$checks profile=$profile (port $port)"
+  log "$name: nodes=$nodes jobs=$jobs users=$users checks=$checks profile=$profile heap=${xmx:-launcher} (port $port)"
   load0=$(cut -d' ' -f1-3 /proc/loadavg)
-  MALLOC_ARENA_MAX=2 nice -n 10 java $JAVA_OPTS -jar "$JAR" serve --config="$dir/config.yaml" \
+  MALLOC_ARENA_MAX=2 nice -n 10 java $opts -jar "$JAR" serve --config="$dir/config.yaml" \
     --web.listen-address="127.0.0.1:$port" >"$dir/exporter.log" 2>&1 &
   PID=$!
   if ! nice -n 10 java -XX:TieredStopAtLevel=1 -cp "$CP" org.hpcstatus.exporter.bench.ScaleBench scrape \
       "http://127.0.0.1:$port/metrics" "$checks" "$ROUNDS" "$SECONDS_PER_ROUND" >>"$OUT/$name.txt" 2>&1; then
     log "$name FAILED"; tail -n 20 "$OUT/$name.txt" "$dir/exporter.log" >&2
-    cleanup; PID=; rm -rf "$dir"; continue
+    cleanup; PID=; cp "$dir/exporter.log" "$OUT/$name.log"; rm -rf "$dir"
+    { echo "== $sc FAILED"; grep -v '^generated' "$OUT/$name.txt" | head -n 12; } >>"$OUT/summary.txt"; continue
   fi
   rss=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$PID/status)
   hwm=$(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/$PID/status)
   heap_before=$(heap "$PID")
   jcmd "$PID" GC.run >/dev/null 2>&1 || true
   heap_after=$(heap "$PID")
-  grep -qi 'OutOfMemory' "$dir/exporter.log" && echo "OutOfMemoryError in the exporter's log" >>"$OUT/$name.txt"
+  oom=$(grep -c 'OutOfMemoryError' "$dir/exporter.log" || true)
+  ((oom == 0)) || echo "OutOfMemoryError in the exporter's log ($oom lines)" >>"$OUT/$name.txt"
   {
     echo "memory VmRSS=${rss} MiB VmHWM=${hwm} MiB heap used/committed=${heap_before}, after GC.run=${heap_after}"
     echo "load average before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } >>"$OUT/$name.txt"
   cleanup; PID=
+  cp "$dir/exporter.log" "$OUT/$name.log"
   rm -rf "$dir"
   { echo "== $sc"; grep -v '^generated' "$OUT/$name.txt"; } >>"$OUT/summary.txt"
   grep -E '^(series|bytes|scrape round|memory)' "$OUT/$name.txt" | sed "s/^/  $name: /" >&2

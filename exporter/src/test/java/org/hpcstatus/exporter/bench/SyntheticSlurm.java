@@ -56,21 +56,54 @@ public final class SyntheticSlurm {
       "ReqNodeNotAvail, UnavailableNodes:node[00001-00003]", "JobHeldUser", "AssocGrpCpuLimit"};
 
   public static String squeue(int n) {
+    return squeue(n, 2000, 150);
+  }
+
+  /** {@code n} squeue lines of {@code users} users in {@code accounts} accounts (user i is in account i % accounts). */
+  public static String squeue(int n, int users, int accounts) {
     Random r = new Random(7);
     StringBuilder sb = new StringBuilder(n * 170);
     for (int i = 0; i < n; i++) {
       boolean running = r.nextInt(3) == 0;
       int cpus = 1 << r.nextInt(8);
-      int user = r.nextInt(2000);
+      int user = r.nextInt(users);
       boolean gpu = r.nextInt(10) == 0;
       String id = i % 20 == 0 ? (1_000_000 + i / 20) + "_" + (i % 20) : String.valueOf(2_000_000 + i);
       sb.append(id).append('|').append(2_000_000 + i).append("|user").append(user).append("|acct")
-          .append(user % 150).append('|').append(gpu ? "gpu" : (i % 50 == 0 ? "batch,long" : "batch")).append('|')
+          .append(user % accounts).append('|').append(gpu ? "gpu" : (i % 50 == 0 ? "batch,long" : "batch")).append('|')
           .append(running ? "R" : "PD").append('|').append(running ? "None" : REASONS[r.nextInt(REASONS.length)])
           .append('|').append(cpus).append("|1|cpu=").append(cpus).append(",mem=").append(cpus * 4).append("G,node=1,billing=")
           .append(cpus).append(gpu ? ",gres/gpu:a100=2,gres/gpu=2" : "").append('|')
           .append(gpu ? "gres:gpu:a100:2" : "N/A").append("|N/A|normal|2026-11-23T08:00:00|")
           .append(running ? "2026-11-23T08:10:00" : "N/A").append("|job-name-").append(i).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * {@code sshare -a -P -l} in the captured layout (Fair Tree: LevelFS on accounts, FairShare on users):
+   * root, {@code accounts} accounts under it and one association per user (user i in account i % accounts).
+   */
+  public static String sshare(int users, int accounts) {
+    Random r = new Random(11);
+    StringBuilder sb = new StringBuilder((users + accounts) * 120);
+    sb.append("Account|User|RawShares|NormShares|RawUsage|NormUsage|EffectvUsage|FairShare|LevelFS|GrpTRESMins|TRESRunMins\n");
+    sb.append("root|||0.000000|1000000||1.000000||||cpu=0\n");
+    double accShare = 1.0 / accounts;
+    for (int a = 0; a < accounts; a++) {
+      int members = users / accounts + (a < users % accounts ? 1 : 0);
+      sb.append(" acct").append(a).append("||1|").append(String.format(java.util.Locale.ROOT, "%.6f", accShare))
+          .append('|').append(r.nextInt(100_000)).append('|').append(String.format(java.util.Locale.ROOT, "%.6f", r.nextDouble() * accShare))
+          .append('|').append(String.format(java.util.Locale.ROOT, "%.6f", r.nextDouble() * accShare)).append("||")
+          .append(String.format(java.util.Locale.ROOT, "%.6f", r.nextDouble() * 2)).append("||cpu=").append(r.nextInt(5000)).append('\n');
+      for (int u = a; u < users; u += accounts) {
+        sb.append("  acct").append(a).append("|user").append(u).append("|1|")
+            .append(String.format(java.util.Locale.ROOT, "%.6f", members == 0 ? 0 : 1.0 / members)).append('|')
+            .append(r.nextInt(10_000)).append('|').append(String.format(java.util.Locale.ROOT, "%.6f", r.nextDouble() / users))
+            .append('|').append(String.format(java.util.Locale.ROOT, "%.6f", r.nextDouble())).append('|')
+            .append(String.format(java.util.Locale.ROOT, "%.6f", r.nextDouble())).append('|')
+            .append(String.format(java.util.Locale.ROOT, "%.6f", r.nextDouble() * 2)).append("||cpu=").append(r.nextInt(500)).append('\n');
+      }
     }
     return sb.toString();
   }

@@ -38,9 +38,12 @@ fi
 # heap that starts tiny, grows only under pressure and gives back what a full GC frees (Min/MaxHeapFreeRatio: about
 # -6 MB steady RSS in short A/B runs, within run-to-run spread later), C1 only (C2 made scrapes ~5 us faster but cost +30 MB), few malloc
 # arenas, native heap trimmed every 10 s. -Xmx192m is headroom, not use: a 10k-node / 100k-job cluster
-# needs ~150 MB during a poll; the testbed stays far below it.
+# needs ~150 MB during a poll; the testbed stays far below it. Bigger sites (1000 checks, 10k users on
+# top) need -Xmx384m or more: docs/scaling.md, "Memory and heap". An OutOfMemoryError ends the process
+# (ExitOnOutOfMemoryError) so that systemd or the container runtime restarts it whole, instead of a
+# process that keeps serving with a dead collector thread.
 export MALLOC_ARENA_MAX=2
-JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms4m -Xmx192m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=48m -XX:TrimNativeHeapInterval=10000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"}
+JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xms4m -Xmx192m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=48m -XX:TrimNativeHeapInterval=10000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"}
 # Demo: without a --config of the user's, and with the local test services of scripts/services.sh up,
 # serve config/demo.yaml, which checks those services too (health grid, service_* series). Their
 # test-only password (scripts/services.sh) reaches the exporter through the environment only.

@@ -180,7 +180,8 @@ class TlsCaFileTest {
     return Files.writeString(tmp.resolve(name), b, StandardCharsets.US_ASCII);
   }
 
-  private static String pemText(X509Certificate c) throws Exception {
+  /** A certificate as PEM (for CA files and brokers). */
+  static String pemText(X509Certificate c) throws Exception {
     return "-----BEGIN CERTIFICATE-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(c.getEncoded())
         + "\n-----END CERTIFICATE-----\n";

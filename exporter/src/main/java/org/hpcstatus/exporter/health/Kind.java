@@ -23,7 +23,8 @@ public final class Kind<O extends Record> {
   /** Common keys that only some kinds accept (name, target, timing keys apply to all). */
   public enum Common {
     USERNAME("username"), PASSWORD("password"), TOKEN("token"), TLS("tls"),
-    TLS_INSECURE_SKIP_VERIFY("tls_insecure_skip_verify");
+    TLS_INSECURE_SKIP_VERIFY("tls_insecure_skip_verify"), TLS_CA_FILE("tls_ca_file"),
+    TLS_SERVER_NAME("tls_server_name");
 
     final String label;
 

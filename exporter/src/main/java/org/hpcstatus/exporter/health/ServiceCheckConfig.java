@@ -3,9 +3,12 @@ package org.hpcstatus.exporter.health;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.hpcstatus.exporter.config.ConfigException;
+import org.hpcstatus.exporter.core.PemCertificates;
 import org.hpcstatus.exporter.health.kinds.Kinds;
 
 /**
@@ -31,9 +34,11 @@ public record ServiceCheckConfig(
     @JsonProperty("password_file") String passwordFile,
     @JsonProperty("token_env") String tokenEnv,
     @JsonProperty("token_file") String tokenFile,
-    // TLS (http-based kinds, redis, tcp, mqtt with ssl://)
+    // TLS (http-based kinds, redis, tcp, mqtt with ssl://): trust the JVM's CAs, those of tls_ca_file, or any
     Boolean tls,
     @JsonProperty("tls_insecure_skip_verify") Boolean tlsInsecureSkipVerify,
+    @JsonProperty("tls_ca_file") String tlsCaFile,
+    @JsonProperty("tls_server_name") String tlsServerName,
     /* the kind's own options (a record of that kind's options type) */
     @JsonIgnore Record options) {
 
@@ -42,6 +47,8 @@ public record ServiceCheckConfig(
   public static final int DEFAULT_FAILURE_THRESHOLD = 2;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
+  private static final Pattern SERVER_NAME = Pattern.compile(
+      "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
   public ServiceCheckConfig {
     interval = interval == null ? DEFAULT_INTERVAL : interval;
@@ -57,17 +64,18 @@ public record ServiceCheckConfig(
 
   /** A minimal check (tests, programmatic use); everything else takes its default. */
   public static ServiceCheckConfig of(String name, String kind, String target) {
-    return new ServiceCheckConfig(name, kind, target, null, null, null, null, null, null, null, null, null, null, null);
+    return new ServiceCheckConfig(name, kind, target, null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
   }
 
   public ServiceCheckConfig withTiming(Duration interval, Duration timeout, int failureThreshold) {
     return new ServiceCheckConfig(name, kind, target, interval, timeout, failureThreshold, username, passwordEnv,
-        passwordFile, tokenEnv, tokenFile, tls, tlsInsecureSkipVerify, options);
+        passwordFile, tokenEnv, tokenFile, tls, tlsInsecureSkipVerify, tlsCaFile, tlsServerName, options);
   }
 
   public ServiceCheckConfig withOptions(Record options) {
     return new ServiceCheckConfig(name, kind, target, interval, timeout, failureThreshold, username, passwordEnv,
-        passwordFile, tokenEnv, tokenFile, tls, tlsInsecureSkipVerify, options);
+        passwordFile, tokenEnv, tokenFile, tls, tlsInsecureSkipVerify, tlsCaFile, tlsServerName, options);
   }
 
   /** The kind's options, typed. */
@@ -96,6 +104,7 @@ public record ServiceCheckConfig(
     if (target == null || target.isBlank()) {
       throw new ConfigException(p + "/target", "required");
     }
+    checkTlsTrust(p, k);
     k.validate(p, this, shared);
   }
 
@@ -123,11 +132,48 @@ public record ServiceCheckConfig(
         tokenEnv != null ? "token_env" : "token_file");
     notFor(p, k, Kind.Common.TLS, tls, "tls");
     notFor(p, k, Kind.Common.TLS_INSECURE_SKIP_VERIFY, tlsInsecureSkipVerify, "tls_insecure_skip_verify");
+    notFor(p, k, Kind.Common.TLS_CA_FILE, tlsCaFile != null, "tls_ca_file");
+    notFor(p, k, Kind.Common.TLS_SERVER_NAME, tlsServerName != null, "tls_server_name");
     if (passwordEnv != null && passwordFile != null) {
       throw new ConfigException(p + "/password_file", "give password_env or password_file, not both");
     }
     if (tokenEnv != null && tokenFile != null) {
       throw new ConfigException(p + "/token_file", "give token_env or token_file, not both");
+    }
+  }
+
+  /**
+   * {@code tls_ca_file} and {@code tls_server_name} only where the check speaks TLS; the CA file is read here
+   * (missing, unreadable, not PEM, no certificate: an error naming the key and the file, never its content).
+   */
+  private void checkTlsTrust(String p, Kind<?> k) {
+    if (tlsCaFile == null && tlsServerName == null) {
+      return;
+    }
+    String key = p + (tlsCaFile != null ? "/tls_ca_file" : "/tls_server_name");
+    if (tlsCaFile != null && tlsInsecureSkipVerify) {
+      throw new ConfigException(key, "give tls_ca_file or tls_insecure_skip_verify, not both "
+          + "(skipping verification would ignore the CA file)");
+    }
+    boolean speaksTls = k.accepts(Kind.Common.TLS) ? tls
+        : target.startsWith("https://") || target.startsWith("ssl://");
+    if (!speaksTls) {
+      throw new ConfigException(key, "applies only to TLS connections: "
+          + (k.accepts(Kind.Common.TLS) ? "set tls: true" : "the target is not https:// (mqtt: ssl://)"));
+    }
+    if (tlsServerName != null && !SERVER_NAME.matcher(tlsServerName).matches()) {
+      throw new ConfigException(p + "/tls_server_name",
+          "must be a host name (letters, digits, - and .) or an IPv4 address");
+    }
+    if (tlsCaFile != null) {
+      if (tlsCaFile.isBlank()) {
+        throw new ConfigException(key, "must name a PEM file of CA certificates");
+      }
+      try {
+        PemCertificates.trustManager(Path.of(tlsCaFile), key);
+      } catch (InvalidPathException e) {
+        throw new ConfigException(key, "not a valid file name");
+      }
     }
   }
 

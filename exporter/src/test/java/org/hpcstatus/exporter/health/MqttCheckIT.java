@@ -5,16 +5,19 @@ import static org.hpcstatus.exporter.health.HealthTesting.HistoryEntryAssert.ok;
 import static org.hpcstatus.exporter.health.HealthTesting.HistoryEntryAssert.reason;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.function.BooleanSupplier;
 import org.hpcstatus.exporter.testing.Live;
+import org.hpcstatus.exporter.web.security.TestPki;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Real Mosquitto: the shared one from scripts/services.sh (18830 anonymous, 18831 with password), and
- * for the stop/restart test a private instance this test starts and kills itself.
+ * for the stop/restart and tls_ca_file tests private instances this test starts and kills itself.
  */
 class MqttCheckIT {
   static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
@@ -113,6 +116,52 @@ class MqttCheckIT {
       System.out.printf("mosquitto restart seen after %.0f ms%n", (System.nanoTime() - restarted) / 1e6);
     } finally {
       broker.destroyForcibly();
+    }
+  }
+
+  /** tls_ca_file on ssl://: a private TLS broker with a certificate of a test CA; Paho's connection uses it too. */
+  @Test
+  void caFileTrustsAPrivateTlsBroker() throws Exception {
+    Live.require(Files.isExecutable(MOSQUITTO), "mosquitto binary " + MOSQUITTO);
+    TestPki.Issued ca = TestPki.ca("mqtt-site-ca");
+    TestPki.Issued leaf = TestPki.leaf("localhost", ca);
+    int port = HealthTesting.closedPort();
+    Path dir = Files.createTempDirectory("mqtt-tls-it");
+    Path caFile = Files.writeString(dir.resolve("ca.pem"), TlsCaFileTest.pemText(ca.cert()));
+    Path other = Files.writeString(dir.resolve("other.pem"), TlsCaFileTest.pemText(TestPki.ca("other-ca").cert()));
+    Files.writeString(dir.resolve("server.pem"), TlsCaFileTest.pemText(leaf.cert()));
+    Files.writeString(dir.resolve("server.key"), "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(
+            leaf.keys().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+    Path conf = dir.resolve("mosquitto.conf");
+    Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        + "cafile " + caFile + "\ncertfile " + dir.resolve("server.pem")
+        + "\nkeyfile " + dir.resolve("server.key") + "\n");
+    try (var files = Files.list(dir)) {
+      files.forEach(f -> f.toFile().setReadable(true, false)); // mosquitto drops root for its own user
+    }
+    dir.toFile().setReadable(true, false);
+    dir.toFile().setExecutable(true, false);
+    Process broker = start(conf, port);
+    try (HealthChecks hc = HealthTesting.checks("""
+        - {name: site, kind: mqtt, target: "ssl://127.0.0.1:%1$d", tls_ca_file: "%2$s", sys_topics: false}
+        - {name: other, kind: mqtt, target: "ssl://127.0.0.1:%1$d", tls_ca_file: "%3$s", sys_topics: false}
+        - {name: jvm, kind: mqtt, target: "ssl://127.0.0.1:%1$d", sys_topics: false}
+        """.formatted(port, caFile, other))) {
+      ok(HealthTesting.runOnce(hc, "site"));
+      assertThat(HealthTesting.scrape(hc)).contains("service_tls_cert_expiry_timestamp_seconds{cluster=\"test\","
+          + "kind=\"mqtt\",service=\"site\"}");
+      reason(HealthTesting.runOnce(hc, "other"), Reason.TLS);
+      reason(HealthTesting.runOnce(hc, "jvm"), Reason.TLS);
+    } finally {
+      broker.destroyForcibly();
+      broker.waitFor();
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(dir);
     }
   }
 

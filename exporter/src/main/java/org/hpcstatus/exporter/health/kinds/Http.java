@@ -17,6 +17,7 @@ import okhttp3.Response;
 import org.hpcstatus.exporter.health.CheckContext;
 import org.hpcstatus.exporter.health.CheckException;
 import org.hpcstatus.exporter.health.Reason;
+import org.hpcstatus.exporter.health.ServiceCheckConfig;
 
 /**
  * HTTP for the HTTP-based kinds: a client per check with the check's timeout as connect/read/call
@@ -62,20 +63,49 @@ final class Http {
     }
   }
 
-  private final OkHttpClient client;
+  private final OkHttpClient plain;
   private final String base;
+  private final ClientTls tls;
+  /** The client for {@link #builtFor}, rebuilt when the CA file's material changes (custom TLS only). */
+  private volatile OkHttpClient custom;
+  private volatile ClientTls.Material builtFor;
 
-  Http(String baseUrl, Duration timeout, boolean insecure) {
+  /** The client of one check: its target as base URL, its timeout, its TLS trust. */
+  Http(ServiceCheckConfig c) {
+    String baseUrl = c.target();
     this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.tls = new ClientTls(c);
+    Duration timeout = c.timeout();
     OkHttpClient.Builder b = BASE.newBuilder()
         .connectTimeout(timeout)
         .readTimeout(timeout)
         .writeTimeout(timeout)
         .callTimeout(timeout);
-    if (insecure) {
+    if (tls.insecure()) {
       b.sslSocketFactory(Sockets.insecureFactory(), Sockets.TRUST_ALL).hostnameVerifier((String h, SSLSession s) -> true);
     }
-    this.client = b.build();
+    this.plain = b.build();
+  }
+
+  /** The client for this call: with tls_ca_file/tls_server_name one for the current trust material. */
+  private OkHttpClient client() throws CheckException {
+    if (!tls.custom() || !base.startsWith("https://")) {
+      return plain;
+    }
+    ClientTls.Material m = tls.material();
+    OkHttpClient c = custom;
+    if (c == null || builtFor != m) {
+      OkHttpClient.Builder b = plain.newBuilder().sslSocketFactory(tls.verifyingFactory(m), m.trust());
+      if (tls.serverName() != null) {
+        // the JDK verified the certificate against tls_server_name in the handshake (verifyingFactory);
+        // OkHttp's own check would compare it with the URL's host
+        b.hostnameVerifier((String h, SSLSession s) -> true);
+      }
+      c = b.build();
+      custom = c;
+      builtFor = m;
+    }
+    return c;
   }
 
   String url(String path) {
@@ -99,7 +129,7 @@ final class Http {
   private Answer call(CheckContext ctx, Request req) throws IOException, CheckException {
     ctx.checkDeadline();
     Expiry expiry = new Expiry();
-    okhttp3.Call call = client.newCall(req.newBuilder().tag(Expiry.class, expiry).build());
+    okhttp3.Call call = client().newCall(req.newBuilder().tag(Expiry.class, expiry).build());
     call.timeout().timeout(ctx.remainingMillis(), TimeUnit.MILLISECONDS);
     try (Response resp = call.execute()) {
       String body = resp.peekBody(MAX_BODY).string();

@@ -44,7 +44,8 @@ public final class HttpCheck implements Check {
   }
 
   public static final Kind<Options> KIND = new Kind<>("http", Options.class,
-      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TOKEN, Kind.Common.TLS_INSECURE_SKIP_VERIFY),
+      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TOKEN, Kind.Common.TLS_INSECURE_SKIP_VERIFY,
+          Kind.Common.TLS_CA_FILE, Kind.Common.TLS_SERVER_NAME),
       List.of(STATUS_CODE), HttpCheck::validate, HttpCheck::new);
 
   private static void validate(String p, ServiceCheckConfig c, Options o, ServiceChecks.Shared shared) {
@@ -81,7 +82,7 @@ public final class HttpCheck implements Check {
     this.cfg = c;
     this.o = o;
     this.secrets = secrets;
-    this.http = new Http(c.target(), c.timeout(), c.tlsInsecureSkipVerify());
+    this.http = new Http(c);
     this.bodyRegex = o.bodyRegex() == null ? null : Pattern.compile(o.bodyRegex());
   }
 

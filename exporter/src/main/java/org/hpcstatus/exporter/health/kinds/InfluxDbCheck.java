@@ -46,7 +46,8 @@ public final class InfluxDbCheck implements Check {
       @JsonProperty("round_trip_bucket") String roundTripBucket) {}
 
   public static final Kind<Options> KIND = new Kind<>("influxdb", Options.class,
-      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TOKEN, Kind.Common.TLS_INSECURE_SKIP_VERIFY),
+      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TOKEN, Kind.Common.TLS_INSECURE_SKIP_VERIFY,
+          Kind.Common.TLS_CA_FILE, Kind.Common.TLS_SERVER_NAME),
       List.of(ROUND_TRIP), InfluxDbCheck::validate, InfluxDbCheck::new);
 
   private static void validate(String p, ServiceCheckConfig c, Options o, ServiceChecks.Shared shared) {
@@ -81,7 +82,7 @@ public final class InfluxDbCheck implements Check {
     this.cfg = c;
     this.o = o;
     this.secrets = secrets;
-    this.http = new Http(c.target(), c.timeout(), c.tlsInsecureSkipVerify());
+    this.http = new Http(c);
     this.api = o.apiVersion() == null ? 2 : o.apiVersion();
   }
 

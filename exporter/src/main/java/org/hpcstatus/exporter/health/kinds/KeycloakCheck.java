@@ -29,7 +29,8 @@ public final class KeycloakCheck implements Check {
   public record Options(String path) {}
 
   public static final Kind<Options> KIND = new Kind<>("keycloak", Options.class,
-      EnumSet.of(Kind.Common.TLS_INSECURE_SKIP_VERIFY), List.of(CHECK_UP),
+      EnumSet.of(Kind.Common.TLS_INSECURE_SKIP_VERIFY, Kind.Common.TLS_CA_FILE,
+          Kind.Common.TLS_SERVER_NAME), List.of(CHECK_UP),
       (p, c, o, shared) -> {
         Targets.http(p + "/target", c.target());
         Targets.urlPath(p + "/path", o.path());
@@ -40,7 +41,7 @@ public final class KeycloakCheck implements Check {
   private final String path;
 
   KeycloakCheck(ServiceCheckConfig c, Options o) {
-    this.http = new Http(c.target(), c.timeout(), c.tlsInsecureSkipVerify());
+    this.http = new Http(c);
     this.path = o.path() == null ? DEFAULT_PATH : o.path();
   }
 

@@ -23,14 +23,15 @@ public final class MinioCheck implements Check {
       "x-minio-write-quorum header of /minio/health/cluster: drives needed for writes.");
 
   public static final Kind<Kind.NoOptions> KIND = new Kind<>("minio", Kind.NoOptions.class,
-      EnumSet.of(Kind.Common.TLS_INSECURE_SKIP_VERIFY), List.of(WRITE_QUORUM),
+      EnumSet.of(Kind.Common.TLS_INSECURE_SKIP_VERIFY, Kind.Common.TLS_CA_FILE,
+          Kind.Common.TLS_SERVER_NAME), List.of(WRITE_QUORUM),
       (p, c, o, shared) -> Targets.http(p + "/target", c.target()),
       (c, o, secrets) -> new MinioCheck(c));
 
   private final Http http;
 
   MinioCheck(ServiceCheckConfig c) {
-    this.http = new Http(c.target(), c.timeout(), c.tlsInsecureSkipVerify());
+    this.http = new Http(c);
   }
 
   @Override

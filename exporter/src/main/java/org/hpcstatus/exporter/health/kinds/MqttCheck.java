@@ -56,7 +56,8 @@ public final class MqttCheck implements Check {
       @JsonProperty("round_trip_topic") String roundTripTopic) {}
 
   public static final Kind<Options> KIND = new Kind<>("mqtt", Options.class,
-      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TLS_INSECURE_SKIP_VERIFY),
+      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TLS_INSECURE_SKIP_VERIFY,
+          Kind.Common.TLS_CA_FILE),
       List.of(CLIENTS, RECEIVED, SENT, UPTIME, ROUND_TRIP),
       (p, c, o, shared) -> Targets.mqtt(p + "/target", c.target()),
       MqttCheck::new);
@@ -64,11 +65,13 @@ public final class MqttCheck implements Check {
   private final ServiceCheckConfig cfg;
   private final Options opts;
   private final Secrets secrets;
+  private final ClientTls tls;
 
   MqttCheck(ServiceCheckConfig c, Options o, Secrets secrets) {
     this.cfg = c;
     this.opts = o;
     this.secrets = secrets;
+    this.tls = c.target().startsWith("ssl://") ? new ClientTls(c) : null;
   }
 
   @Override
@@ -86,17 +89,18 @@ public final class MqttCheck implements Check {
     if (password != null) {
       o.setPassword(password.toCharArray());
     }
-    if (cfg.target().startsWith("ssl://") && cfg.tlsInsecureSkipVerify()) {
-      o.setSocketFactory(Sockets.insecureFactory());
-      o.setHttpsHostnameVerificationEnabled(false);
-    }
     Double tlsExpiry = null;
-    if (cfg.target().startsWith("ssl://")) {
+    if (tls != null) {
+      if (tls.insecure() || tls.custom()) {
+        // Paho still verifies the host name itself (setHttpsHostnameVerificationEnabled) unless insecure
+        o.setSocketFactory(tls.material().factory());
+        o.setHttpsHostnameVerificationEnabled(!tls.insecure());
+      }
       // our own handshake first: clean tls classification (Paho reports a reset handshake as a socket error)
       // and the certificate's expiry, which Paho does not expose
       java.net.URI u = java.net.URI.create(cfg.target());
       try (java.net.Socket s = Sockets.connect(ctx, new org.hpcstatus.exporter.health.HostPort(u.getHost(),
-          u.getPort() < 0 ? 8883 : u.getPort()), true, cfg.tlsInsecureSkipVerify())) {
+          u.getPort() < 0 ? 8883 : u.getPort()), tls)) {
         tlsExpiry = Sockets.certExpiry(s);
       }
     }

@@ -30,7 +30,8 @@ public final class RabbitMqCheck implements Check {
       "/api/overview object_totals (connections, channels, queues, consumers, exchanges).", "object");
 
   public static final Kind<Kind.NoOptions> KIND = new Kind<>("rabbitmq", Kind.NoOptions.class,
-      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TLS_INSECURE_SKIP_VERIFY),
+      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TLS_INSECURE_SKIP_VERIFY,
+          Kind.Common.TLS_CA_FILE, Kind.Common.TLS_SERVER_NAME),
       List.of(READY, UNACKED, OBJECT_TOTALS),
       (p, c, o, shared) -> Targets.http(p + "/target", c.target()),
       (c, o, secrets) -> new RabbitMqCheck(c, secrets));
@@ -42,7 +43,7 @@ public final class RabbitMqCheck implements Check {
   RabbitMqCheck(ServiceCheckConfig c, Secrets secrets) {
     this.cfg = c;
     this.secrets = secrets;
-    this.http = new Http(c.target(), c.timeout(), c.tlsInsecureSkipVerify());
+    this.http = new Http(c);
   }
 
   @Override

@@ -42,7 +42,8 @@ public final class RedisCheck implements Check {
   public static final MetricDef EVICTED = Kind.counter("service_redis_evicted_keys_total", "INFO stats evicted_keys.");
 
   public static final Kind<Kind.NoOptions> KIND = new Kind<>("redis", Kind.NoOptions.class,
-      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TLS, Kind.Common.TLS_INSECURE_SKIP_VERIFY),
+      EnumSet.of(Kind.Common.USERNAME, Kind.Common.PASSWORD, Kind.Common.TLS, Kind.Common.TLS_INSECURE_SKIP_VERIFY,
+          Kind.Common.TLS_CA_FILE, Kind.Common.TLS_SERVER_NAME),
       List.of(CLIENTS, BLOCKED, MEMORY_USED, MEMORY_MAX, REJECTED, EVICTED),
       (p, c, o, shared) -> Targets.hostPort(p + "/target", c.target()),
       (c, o, secrets) -> new RedisCheck(c, secrets));
@@ -50,17 +51,19 @@ public final class RedisCheck implements Check {
   private final ServiceCheckConfig cfg;
   private final Secrets secrets;
   private final HostPort target;
+  private final ClientTls tls;
 
   RedisCheck(ServiceCheckConfig c, Secrets secrets) {
     this.cfg = c;
     this.secrets = secrets;
     this.target = HostPort.parse("/target", c.target());
+    this.tls = c.tls() ? new ClientTls(c) : null;
   }
 
   @Override
   public CheckResult run(CheckContext ctx) throws Exception {
     String password = secrets.read(cfg.passwordEnv(), cfg.passwordFile());
-    try (Socket s = Sockets.connect(ctx, target, cfg.tls(), cfg.tlsInsecureSkipVerify())) {
+    try (Socket s = Sockets.connect(ctx, target, tls)) {
       InputStream in = new BufferedInputStream(s.getInputStream());
       OutputStream out = s.getOutputStream();
       if (password != null) {

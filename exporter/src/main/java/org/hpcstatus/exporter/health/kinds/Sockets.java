@@ -14,26 +14,30 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.hpcstatus.exporter.health.CheckContext;
+import org.hpcstatus.exporter.health.CheckException;
 import org.hpcstatus.exporter.health.HostPort;
 
 /** Plain or TLS sockets with the check's deadline as connect and read timeout. */
 final class Sockets {
   private Sockets() {}
 
-  /** Connects (DNS, TCP, and TLS handshake if {@code tls}); the caller closes the socket. */
-  static Socket connect(CheckContext ctx, HostPort hp, boolean tls, boolean insecure) throws IOException {
+  /**
+   * Connects (DNS, TCP, and with {@code tls} not null the TLS handshake, verifying the certificate against
+   * {@link ClientTls#name} unless insecure); the caller closes the socket.
+   */
+  static Socket connect(CheckContext ctx, HostPort hp, ClientTls tls) throws IOException, CheckException {
+    ClientTls.Material trust = tls == null ? null : tls.material(); // before connecting: an unreadable CA file is tls
     InetAddress addr = InetAddress.getByName(hp.host());
     Socket s = new Socket();
     try {
       s.setTcpNoDelay(true);
       s.connect(new InetSocketAddress(addr, hp.port()), ctx.remainingMillis());
       s.setSoTimeout(ctx.remainingMillis());
-      if (!tls) {
+      if (tls == null) {
         return s;
       }
-      SSLSocketFactory f = insecure ? insecureFactory() : (SSLSocketFactory) SSLSocketFactory.getDefault();
-      SSLSocket ssl = (SSLSocket) f.createSocket(s, hp.host(), hp.port(), true);
-      if (!insecure) {
+      SSLSocket ssl = (SSLSocket) trust.factory().createSocket(s, tls.name(hp.host()), hp.port(), true);
+      if (!tls.insecure()) {
         SSLParameters p = ssl.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS");
         ssl.setSSLParameters(p);

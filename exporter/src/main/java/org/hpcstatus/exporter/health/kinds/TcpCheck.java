@@ -15,23 +15,22 @@ import org.hpcstatus.exporter.health.Targets;
 /** TCP connect to {@code host:port}; with {@code tls: true} also a TLS handshake (and certificate expiry). */
 public final class TcpCheck implements Check {
   public static final Kind<Kind.NoOptions> KIND = new Kind<>("tcp", Kind.NoOptions.class,
-      EnumSet.of(Kind.Common.TLS, Kind.Common.TLS_INSECURE_SKIP_VERIFY), List.of(),
+      EnumSet.of(Kind.Common.TLS, Kind.Common.TLS_INSECURE_SKIP_VERIFY, Kind.Common.TLS_CA_FILE,
+          Kind.Common.TLS_SERVER_NAME), List.of(),
       (p, c, o, shared) -> Targets.hostPort(p + "/target", c.target()),
       (c, o, secrets) -> new TcpCheck(c));
 
   private final HostPort target;
-  private final boolean tls;
-  private final boolean insecure;
+  private final ClientTls tls;
 
   TcpCheck(ServiceCheckConfig c) {
     this.target = HostPort.parse("/target", c.target());
-    this.tls = c.tls();
-    this.insecure = c.tlsInsecureSkipVerify();
+    this.tls = c.tls() ? new ClientTls(c) : null;
   }
 
   @Override
   public CheckResult run(CheckContext ctx) throws Exception {
-    try (Socket s = Sockets.connect(ctx, target, tls, insecure)) {
+    try (Socket s = Sockets.connect(ctx, target, tls)) {
       return new CheckResult().tlsExpiry(Sockets.certExpiry(s));
     }
   }

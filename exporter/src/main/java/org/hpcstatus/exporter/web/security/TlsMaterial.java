@@ -10,11 +10,10 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.hpcstatus.exporter.config.ConfigException;
+import org.hpcstatus.exporter.core.PemCertificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ record TlsMaterial(WebConfig.Tls config, X509ExtendedKeyManager keyManager, X509
   private static final String P = "/tls_server_config";
 
   static TlsMaterial load(WebConfig.Tls tls) {
-    List<X509Certificate> chain = PemFiles.certificates(tls.certFile(), P + "/cert_file");
+    List<X509Certificate> chain = PemCertificates.certificates(tls.certFile(), P + "/cert_file");
     PrivateKey key = PemFiles.privateKey(tls.keyFile(), P + "/key_file");
     if (!PemFiles.matches(key, chain.get(0).getPublicKey())) {
       throw new ConfigException(P + "/key_file", "private key in " + tls.keyFile()
@@ -40,7 +39,7 @@ record TlsMaterial(WebConfig.Tls config, X509ExtendedKeyManager keyManager, X509
     }
     X509ExtendedTrustManager trust = null;
     if (tls.clientCaFile() != null) {
-      trust = trustManager(PemFiles.certificates(tls.clientCaFile(), P + "/client_ca_file"));
+      trust = PemCertificates.trustManager(tls.clientCaFile(), P + "/client_ca_file");
     }
     return new TlsMaterial(tls, keyManager(key, chain), trust, cipherSuites(tls));
   }
@@ -61,27 +60,6 @@ record TlsMaterial(WebConfig.Tls config, X509ExtendedKeyManager keyManager, X509
       throw new ConfigException(P + "/key_file", "the JVM has no X.509 key manager");
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new ConfigException(P + "/key_file", "the JVM cannot use this key and certificate ("
-          + e.getClass().getSimpleName() + ")");
-    }
-  }
-
-  private static X509ExtendedTrustManager trustManager(List<X509Certificate> cas) {
-    try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      for (int i = 0; i < cas.size(); i++) {
-        ks.setCertificateEntry("ca" + i, cas.get(i));
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      for (TrustManager tm : tmf.getTrustManagers()) {
-        if (tm instanceof X509ExtendedTrustManager x) {
-          return x;
-        }
-      }
-      throw new ConfigException(P + "/client_ca_file", "the JVM has no X.509 trust manager");
-    } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new ConfigException(P + "/client_ca_file", "the JVM cannot use these CA certificates ("
           + e.getClass().getSimpleName() + ")");
     }
   }

@@ -34,18 +34,21 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Certificates made in the test with Bouncy Castle: a CA, and leaves signed by it or by themselves. */
-final class TestPki {
+/**
+ * Certificates made in the test with Bouncy Castle: a CA, and leaves signed by it or by themselves (public
+ * for the end-to-end test, which serves the exporter over TLS).
+ */
+public final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
   /** A key pair with its certificate and the issuer's (null when self-signed). */
-  record Issued(KeyPair keys, X509Certificate cert, X509Certificate issuer) {
+  public record Issued(KeyPair keys, X509Certificate cert, X509Certificate issuer) {
     String certPem() {
       return pem(cert);
     }
 
     /** Writes cert (with the issuer appended when {@code chain}) and key; key format: pkcs8 or traditional. */
-    void write(Path certFile, Path keyFile, boolean chain, boolean pkcs8) throws IOException {
+    public void write(Path certFile, Path keyFile, boolean chain, boolean pkcs8) throws IOException {
       Files.writeString(certFile, pem(cert) + (chain && issuer != null ? pem(issuer) : ""), StandardCharsets.US_ASCII);
       Files.writeString(keyFile, pkcs8 ? pkcs8(keys.getPrivate()) : traditional(keys), StandardCharsets.US_ASCII);
     }
@@ -71,7 +74,7 @@ final class TestPki {
     }
   }
 
-  static Issued ca(String cn) {
+  public static Issued ca(String cn) {
     KeyPair k = ec();
     return new Issued(k, build(cn, k, cn, k.getPrivate(), true, Instant.now().minus(Duration.ofDays(1)),
         Instant.now().plus(Duration.ofDays(30)), null), null);
@@ -85,7 +88,7 @@ final class TestPki {
         ca == null ? null : ca.cert());
   }
 
-  static Issued leaf(String cn, Issued ca) {
+  public static Issued leaf(String cn, Issued ca) {
     return leaf(cn, ca, ec(), Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(10)));
   }
 
@@ -114,7 +117,7 @@ final class TestPki {
     }
   }
 
-  static String pem(Object o) {
+  public static String pem(Object o) {
     StringWriter w = new StringWriter();
     try (JcaPEMWriter p = new JcaPEMWriter(w)) {
       p.writeObject(o);

@@ -2,18 +2,21 @@
 # Soak benchmark (docs/performance.md, "Soak"): the shaded jar with the launcher's JVM flags against
 # the live Slurm testbed, time-compressed (every collector polls every second: 1 h of default 15 s
 # polling is 4 min here), over HTTPS with basic auth (a web config made here), while wrk sends SCRAPES
-# scrapes. Heap after GC, RSS, threads and open file descriptors are sampled every SAMPLE seconds; the
-# summary compares the first and last quarter of the run. Needs root only to install wrk.
+# scrapes. Between wrk rounds, ABORTS clients per round reset the connection mid-response
+# (scripts/abort-clients.py: read 200 bytes, then RST, as a killed scraper does). Heap after GC, RSS,
+# threads and open file descriptors are sampled every SAMPLE seconds; the summary compares the first and
+# last quarter of the run. Needs root only to install wrk.
 #   scripts/soak.sh [seconds=900] [scrapes=100000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TOTAL=${1:-900}
 SCRAPES=${2:-100000}
 SAMPLE=${SAMPLE:-10}
+ABORTS=${ABORTS:-200}
 log() { printf '[soak %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
 scontrol ping | grep -q 'is UP' || { echo "no Slurm testbed (scripts/slurm-testbed.sh up)" >&2; exit 1; }
-JAR=exporter/target/hpc-status-exporter.jar
+JAR=${JAR:-exporter/target/hpc-status-exporter.jar}  # JAR=copy.jar: rebuilds during the run cannot touch it
 [[ -f $JAR ]] || mvn -B -q -ntp package -DskipTests
 # shellcheck disable=SC2016
 JAVA_OPTS=$(sed -n 's/^JAVA_OPTS=\${JAVA_OPTS:-"\(.*\)"}$/\1/p' scripts/run.sh)
@@ -41,6 +44,7 @@ collectors:
   licenses: {interval: 1s}
   controller: {interval: 1s}
 accounting: {enabled: false}
+web: {public_paths: ["/"]}  # the status page stays open, as in docs/deploy.md
 YAML
 # shellcheck disable=SC2086
 MALLOC_ARENA_MAX=2 java $JAVA_OPTS -jar "$JAR" serve --config="$W/config.yaml" --web.config.file="$W/web.yml" \
@@ -69,11 +73,18 @@ AUTH=$(printf 'soak:%s' "$PASS" | base64)
 # spread the scrapes over the run: wrk at a fixed rate would need wrk2; run rounds instead
 ROUNDS=10
 PER=$((SCRAPES / ROUNDS))
+ABORTED=0
 for r in $(seq 1 $ROUNDS); do
   wrk -t1 -c4 -d"$((SECONDS_TOTAL / ROUNDS / 2))s" -H "Authorization: Basic $AUTH" "https://127.0.0.1:$PORT/metrics" \
     > "$W/wrk$r.txt" 2>&1 || true
-  sleep "$((SECONDS_TOTAL / ROUNDS / 2))"
-  log "round $r: $(grep -E 'requests in' "$W/wrk$r.txt" | xargs)"
+  t0=$SECONDS
+  # clients killed mid-response: half on /metrics (auth), half on the open status page
+  a=$(python3 scripts/abort-clients.py --tls --user soak --password "$PASS" --count "$((ABORTS / 2))" 127.0.0.1 "$PORT" /metrics)
+  b=$(python3 scripts/abort-clients.py --tls --count "$((ABORTS - ABORTS / 2))" 127.0.0.1 "$PORT" /)
+  ABORTED=$((ABORTED + ${a%%/*} + ${b%%/*}))
+  rest=$((SECONDS_TOTAL / ROUNDS / 2 - (SECONDS - t0)))
+  ((rest > 0)) && sleep "$rest"
+  log "round $r: $(grep -E 'requests in' "$W/wrk$r.txt" | xargs); aborted: $a, $b; fds $(find "/proc/$PID/fd" -mindepth 1 -maxdepth 1 | wc -l)"
 done
 wait "$SAMPLER" || true
 sleep 40  # idle again: the JDK server closes idle keep-alive connections after 30 s
@@ -83,7 +94,8 @@ echo "soak: idle before the scrapes (time heapKiB rssKiB threads fds): $IDLE_STA
 echo "soak: idle after the scrapes  (time heapKiB rssKiB threads fds): $IDLE_END"
 TOTAL=$(cat "$W"/wrk*.txt | awk '/requests in/ {s+=$1} END {print s+0}')
 ERRS=$(cat "$W"/wrk*.txt | awk '/Non-2xx/ {s+=$NF} END {print s+0}')
-log "scrapes sent: $TOTAL (target $PER per round was a minimum, wrk runs by time); non-2xx: $ERRS"
+log "scrapes sent: $TOTAL (target $PER per round was a minimum, wrk runs by time); non-2xx: $ERRS; clients aborted mid-response: $ABORTED"
+((TOTAL >= SCRAPES)) || log "WARNING: fewer scrapes than the $SCRAPES asked for"
 python3 - "$W/samples.txt" "$TOTAL" "$ERRS" <<'PY'
 import sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if len(l.split()) == 5]

@@ -38,11 +38,18 @@ import org.slf4j.LoggerFactory;
  * an authenticator or filters (or {@code -Dhpcstatus.web.dispatch=pool}), the whole exchange starts on
  * the shared pool. TCP_NODELAY is on (without
  * it the header and body writes meet the client's delayed ACK: +40 ms per small response, measured).
+ *
+ * <p>Clients that go away mid-response: every route writes through {@link GuardedBody}, so closing the
+ * exchange closes the socket, and an IOException on the JDK's exchange thread is rethrown for the JDK to
+ * drop the connection from its tables. An exchange handed to another executor cannot reach those tables;
+ * the JDK's response timer removes it after {@code sun.net.httpserver.maxRspTime} ({@value #MAX_RSP_SECONDS}
+ * s unless set, as client_java sets it; SSE streams end themselves well before that).
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
   static final int SHARED_THREADS = 4;
   static final int MAX_REQ_SECONDS = 5;
+  static final int MAX_RSP_SECONDS = 600;
 
   private final HttpServer server;
   private final List<ExecutorService> owned;
@@ -130,6 +137,9 @@ public final class WebServer implements AutoCloseable {
       if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
         System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQ_SECONDS));
       }
+      if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+        System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(MAX_RSP_SECONDS));
+      }
       Set<String> paths = new HashSet<>();
       for (Route r : routes) {
         if (!paths.add(r.path())) {
@@ -207,6 +217,7 @@ public final class WebServer implements AutoCloseable {
    */
   private static HttpHandler handler(Route r, Executor handOff) {
     HttpHandler safe = ex -> {
+      GuardedBody.install(ex);
       try {
         if (r.exact() && !ex.getRequestURI().getPath().equals(r.path())) {
           Responses.text(ex, 404, "not found\n");
@@ -214,8 +225,11 @@ public final class WebServer implements AutoCloseable {
         }
         r.handler().handle(ex);
       } catch (IOException e) {
-        // the client went away mid-response: nothing to answer
+        // the client went away mid-response: nothing to answer. Closing the exchange closes the socket
+        // (GuardedBody); rethrown, the JDK also drops the connection from its tables when this runs on its
+        // exchange thread (on a route's or the hand-off executor, its response timer does, see start())
         ex.close();
+        throw e;
       } catch (RuntimeException | Error e) {
         LOG.error("{} {} failed", ex.getRequestMethod(), r.path(), e);
         try {
@@ -231,6 +245,7 @@ public final class WebServer implements AutoCloseable {
     }
     FastPath fast = r.executor() == null && r.handler() instanceof FastPath f ? f : null;
     return ex -> {
+      GuardedBody.install(ex);
       if (fast != null && (!r.exact() || ex.getRequestURI().getPath().equals(r.path())) && tryFast(fast, ex)) {
         return;
       }
@@ -238,8 +253,8 @@ public final class WebServer implements AutoCloseable {
         e.execute(() -> {
           try {
             safe.handle(ex);
-          } catch (IOException ignored) {
-            ex.close();
+          } catch (IOException closedBySafe) {
+            // nothing left to do: the exchange and its socket are closed
           }
         });
       } catch (RejectedExecutionException rejected) {
@@ -248,12 +263,13 @@ public final class WebServer implements AutoCloseable {
     };
   }
 
-  private static boolean tryFast(FastPath fast, HttpExchange ex) {
+  /** On the JDK's exchange thread: an IOException (client gone) closes the exchange and goes to the JDK. */
+  private static boolean tryFast(FastPath fast, HttpExchange ex) throws IOException {
     try {
       return fast.tryAnswer(ex);
     } catch (IOException e) {
       ex.close();
-      return true;
+      throw e;
     } catch (RuntimeException | Error e) {
       LOG.error("{} {} failed on the fast path; retrying on the pool", ex.getRequestMethod(),
           ex.getRequestURI().getPath(), e);

@@ -29,12 +29,19 @@ final class E2eStack implements AutoCloseable {
     String target() {
       return "127.0.0.1:" + port;
     }
+
+    /** The exporters serve HTTPS only ({@link ExporterTls}). */
+    String url(String path) {
+      return "https://" + target() + path;
+    }
   }
 
   final Path repo;
   final Path dir;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   PrivateBroker broker;
+  /** TLS and basic auth of the exporters and of Prometheus' scrapes. */
+  ExporterTls tls;
   final List<ExporterProc> exporters = new ArrayList<>();
   Proc prometheus;
   PromApi prom;
@@ -75,12 +82,13 @@ final class E2eStack implements AutoCloseable {
         "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=", "--log.level=info"));
     am = new PromApi(baseOf(alertmanager));
 
+    tls = ExporterTls.create(dir, jar(repo));
     for (String cluster : clusters) {
       startExporter(cluster);
     }
     for (ExporterProc e : exporters) {
-      Poll.until("exporter " + e.cluster() + " serving Slurm metrics", START_DEADLINE, Duration.ofMillis(500),
-          () -> PromApi.get("http://" + e.target() + "/metrics"), body -> body.contains("slurm_nodes{"),
+      Poll.until("exporter " + e.cluster() + " serving Slurm metrics over HTTPS", START_DEADLINE, Duration.ofMillis(500),
+          () -> tls.body(e.url("/metrics")), body -> body.contains("slurm_nodes{"),
           () -> e.proc().logTail(4000));
     }
 
@@ -100,7 +108,8 @@ final class E2eStack implements AutoCloseable {
     Path promYml = dir.resolve("prometheus.yml");
     int amPort = Integer.parseInt(am.base().replaceAll(".*:", ""));
     Files.writeString(promYml, TestConfigs.prometheusYml(repo,
-        exporters.stream().map(ExporterProc::target).toList(), rules, "127.0.0.1:" + amPort));
+        exporters.stream().map(ExporterProc::target).toList(), rules, "127.0.0.1:" + amPort,
+        new TestConfigs.Scrape(tls.caFile, ExporterTls.USER, tls.passwordFile)));
     BoundedCommand.Result check = BoundedCommand.run(List.of(PROMTOOL.toString(), "check", "config", promYml.toString()),
         Map.of(), Duration.ofSeconds(60));
     if (check.exit() != 0) {
@@ -156,12 +165,14 @@ final class E2eStack implements AutoCloseable {
   ExporterProc startExporter(String cluster) throws IOException {
     Path state = Files.createDirectories(dir.resolve("accounting-" + cluster));
     Path cfg = dir.resolve("exporter-" + cluster + ".yaml");
-    Files.writeString(cfg, TestConfigs.exporterYml(cluster, state, new TestConfigs.Services(broker.port())));
+    Files.writeString(cfg, TestConfigs.exporterYml(cluster, state, new TestConfigs.Services(broker.port()))
+        + TestConfigs.PUBLIC_STATUS_PAGE);
     int port = Proc.freePort();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Proc p = Proc.start("exporter-" + cluster, List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1", "-jar", jar(repo).toString(), "serve", "--config", cfg.toString(),
-        "--web.listen-address", "127.0.0.1:" + port), Map.of("E2E_SERVICES_PW", TestConfigs.SERVICES_PW), dir);
+        "--web.listen-address", "127.0.0.1:" + port, "--web.config.file", tls.webConfig.toString()),
+        Map.of("E2E_SERVICES_PW", TestConfigs.SERVICES_PW), dir);
     started.push(p);
     ExporterProc e = new ExporterProc(cluster, port, p);
     exporters.add(e);

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 8's end-to-end test: the shaded exporter jar (two instances, clusters {@value #A} and
- * {@value #B}) against the live Slurm testbed and local services, a real Prometheus 2.42 scraping them
+ * {@value #B}, served over HTTPS with basic auth and an open status page, see {@link ExporterTls}) against
+ * the live Slurm testbed and local services, a real Prometheus 2.42 scraping them
  * every second with the repository's rules (alerts/*.yaml; {@code for:} capped at 5 s in the test's copy,
  * see docs/runbook.md), a real Alertmanager 0.25 with prometheus/alertmanager.yml, and the committed
  * dashboards. Events the panels and alerts need (a broker outage, a drained node, a maintenance window)
@@ -126,6 +127,33 @@ class EndToEndIT {
   static Set<String> clustersOf(List<JsonNode> alerts, java.util.function.Predicate<JsonNode> which) {
     return alerts.stream().filter(which).map(a -> a.path("labels").path("cluster").asText())
         .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  @Test
+  @Order(0)
+  void prometheusScrapesEveryExporterOverHttpsWithBasicAuthWhileTheStatusPageStaysOpen() throws Exception {
+    List<JsonNode> targets = Poll.until("every exporter target up over https in Prometheus", DEADLINE, POLL,
+        () -> {
+          List<JsonNode> ts = new ArrayList<>();
+          stack.prom.targets().forEach(ts::add);
+          return ts;
+        }, ts -> ts.size() == CLUSTERS.size()
+            && ts.stream().allMatch(t -> "up".equals(t.path("health").asText())), stack::logs);
+    for (JsonNode t : targets) {
+      assertThat(t.path("scrapeUrl").asText()).as("scrape URL of " + t).startsWith("https://127.0.0.1:").endsWith("/metrics");
+      assertThat(t.path("labels").path("job").asText()).isEqualTo("hpc-status-exporter");
+    }
+    assertThat(stack.prom.query("up{job=\"hpc-status-exporter\"} == 1")).hasSize(CLUSTERS.size());
+    for (E2eStack.ExporterProc e : stack.exporters) {
+      var anonymous = stack.tls.get(e.url("/metrics"), false);
+      assertThat(anonymous.statusCode()).as("unauthenticated scrape of " + e.cluster()).isEqualTo(401);
+      assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic "));
+      assertThat(anonymous.body()).doesNotContain("slurm_");
+      var page = stack.tls.get(e.url("/"), false);
+      assertThat(page.statusCode()).as("status page of " + e.cluster() + " without credentials").isEqualTo(200);
+      assertThat(page.body()).contains(e.cluster());
+      assertThat(stack.tls.get(e.url("/metrics"), true).statusCode()).as("scrape with the credentials").isEqualTo(200);
+    }
   }
 
   @Test

@@ -88,11 +88,11 @@ final class TestConfigs {
   /**
    * Prometheus config for the test: the repository's file with global intervals of 1 s, only its exporter
    * job (same name and options, targets = the test's exporters), the test's rule copies, and the test's
-   * Alertmanager. Other jobs (node_exporter, self-scrapes of the compose setup) are dropped: their targets
-   * do not exist here.
+   * Alertmanager; with {@code scrape}, over HTTPS with basic auth. Other jobs (node_exporter, self-scrapes of
+   * the compose setup) are dropped: their targets do not exist here.
    */
-  static String prometheusYml(Path repo, List<String> exporterTargets, List<Path> rules, String alertmanager)
-      throws IOException {
+  static String prometheusYml(Path repo, List<String> exporterTargets, List<Path> rules, String alertmanager,
+                              Scrape scrape) throws IOException {
     ObjectNode cfg = (ObjectNode) YAML.readTree(repo.resolve("prometheus/prometheus.yml").toFile());
     ObjectNode global = cfg.withObjectProperty("global");
     global.put("scrape_interval", "1s").put("evaluation_interval", "1s").put("scrape_timeout", "1s");
@@ -103,6 +103,11 @@ final class TestConfigs {
     exporterTargets.forEach(targets::add);
     ArrayNode sc = job.putArray("static_configs");
     sc.addObject().set("targets", targets);
+    if (scrape != null) {
+      job.put("scheme", "https");
+      job.putObject("tls_config").put("ca_file", scrape.caFile().toString());
+      job.putObject("basic_auth").put("username", scrape.username()).put("password_file", scrape.passwordFile().toString());
+    }
     cfg.putArray("scrape_configs").add(job);
     ArrayNode rf = cfg.putArray("rule_files");
     rules.forEach(r -> rf.add(r.toString()));
@@ -154,6 +159,12 @@ final class TestConfigs {
   static Duration parse(String s) {
     return org.hpcstatus.exporter.config.Durations.parse(s);
   }
+
+  /** How Prometheus scrapes the exporters: HTTPS trusting {@code caFile}, basic auth from {@code passwordFile}. */
+  record Scrape(Path caFile, String username, Path passwordFile) {}
+
+  /** The status page stays open while /metrics needs credentials (docs/deploy.md, "TLS and authentication"). */
+  static final String PUBLIC_STATUS_PAGE = "web:\n  public_paths: [\"/\"]\n";
 
   /** Where the exporter's test config points its service checks. */
   record Services(int privateMqttPort) {}

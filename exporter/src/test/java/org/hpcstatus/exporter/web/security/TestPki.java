@@ -36,7 +36,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Certificates made in the test with Bouncy Castle: a CA, and leaves signed by it or by themselves. Public for
- * the health checks' TLS fault tests.
+ * the health checks' TLS tests and the end-to-end test, which serves the exporter over TLS.
  */
 public final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
@@ -48,7 +48,7 @@ public final class TestPki {
     }
 
     /** Writes cert (with the issuer appended when {@code chain}) and key; key format: pkcs8 or traditional. */
-    void write(Path certFile, Path keyFile, boolean chain, boolean pkcs8) throws IOException {
+    public void write(Path certFile, Path keyFile, boolean chain, boolean pkcs8) throws IOException {
       Files.writeString(certFile, pem(cert) + (chain && issuer != null ? pem(issuer) : ""), StandardCharsets.US_ASCII);
       Files.writeString(keyFile, pkcs8 ? pkcs8(keys.getPrivate()) : traditional(keys), StandardCharsets.US_ASCII);
     }
@@ -117,7 +117,7 @@ public final class TestPki {
     }
   }
 
-  static String pem(Object o) {
+  public static String pem(Object o) {
     StringWriter w = new StringWriter();
     try (JcaPEMWriter p = new JcaPEMWriter(w)) {
       p.writeObject(o);

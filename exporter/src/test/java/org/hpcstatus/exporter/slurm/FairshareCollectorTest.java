@@ -86,6 +86,31 @@ class FairshareCollectorTest {
         .contains("hpcstatus_fairshare_hidden_users{cluster=\"c\"} 3.0");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"", "-b"})
+  void theCapturedTestbedOutputIsUnchangedByTheDefaultCaps(String snap) throws Exception {
+    List<ShareRow> rows = rows(CapturedFixturesTest.fx("sshare", snap));
+    Out out = new Out("c");
+    org.hpcstatus.exporter.Config d = org.hpcstatus.exporter.Config.defaults();
+    new FairshareCollector(d.fairshare().topAccounts(), d.fairshare().topUsers(), d.jobs().excludeUsers())
+        .write(rows, out);
+    String text = Snapshots.text(out);
+    long accounts = rows.stream().filter(ShareRow::isAccount).count();
+    long users = rows.stream().filter(r -> !r.isAccount()).count();
+    assertThat(accounts).isPositive();
+    assertThat(users).isPositive();
+    // every account row and every association has its series, as before the caps
+    assertThat(series(text, "slurm_account_usage_raw"))
+        .isEqualTo((int) rows.stream().filter(r -> r.isAccount() && r.rawUsage() != null).count());
+    assertThat(series(text, "slurm_user_usage_effective"))
+        .isEqualTo((int) rows.stream().filter(r -> !r.isAccount() && r.effectiveUsage() != null).count());
+    for (ShareRow r : rows) {
+      assertThat(text).contains(r.isAccount() ? "account=\"" + r.account() + "\"" : "user=\"" + r.user() + "\"");
+    }
+    assertThat(text).contains("hpcstatus_fairshare_hidden_accounts{cluster=\"c\"} 0.0")
+        .contains("hpcstatus_fairshare_hidden_users{cluster=\"c\"} 0.0");
+  }
+
   @Test
   void underTheDefaultCapsASmallClusterShowsEverything() throws Exception {
     List<ShareRow> rows = rows(SyntheticSlurm.sshare(30, 5));

@@ -21,6 +21,7 @@ public record Config(
     Slurm slurm,
     Map<String, CollectorSettings> collectors,
     Jobs jobs,
+    Fairshare fairshare,
     AccountingConfig accounting,
     List<ServiceCheckConfig> services,
     StatusConfig status) {
@@ -31,6 +32,7 @@ public record Config(
     slurm = slurm == null ? new Slurm(null, null, null) : slurm;
     collectors = collectors == null ? Map.of() : new LinkedHashMap<>(collectors);
     jobs = jobs == null ? new Jobs(null, null, null) : jobs;
+    fairshare = (fairshare == null ? new Fairshare(null, null) : fairshare).resolve(jobs);
     accounting = accounting == null ? AccountingConfig.defaults() : accounting;
     services = services == null ? List.of() : List.copyOf(services);
     status = status == null ? StatusConfig.defaults() : status;
@@ -61,16 +63,23 @@ public record Config(
     if (jobs.topAccounts() < 0) {
       throw new ConfigException("/jobs/top_accounts", "must be 0 or more");
     }
+    if (fairshare.topAccounts() < 0) {
+      throw new ConfigException("/fairshare/top_accounts", "must be 0 or more");
+    }
+    if (fairshare.topUsers() < 0) {
+      throw new ConfigException("/fairshare/top_users", "must be 0 or more");
+    }
     return this;
   }
 
   /** The same config listening on {@code address} (the {@code --web.listen-address} flag). */
   public Config withListenAddress(String address) {
-    return new Config(cluster, new Web(address, web.publicPaths()), slurm, collectors, jobs, accounting, services, status);
+    return new Config(cluster, new Web(address, web.publicPaths()), slurm, collectors, jobs, fairshare, accounting, services,
+        status);
   }
 
   public static Config defaults() {
-    return new Config(null, null, null, null, null, null, null, null);
+    return new Config(null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -110,6 +119,25 @@ public record Config(
       topUsers = topUsers == null ? 50 : topUsers;
       topAccounts = topAccounts == null ? 50 : topAccounts;
       excludeUsers = excludeUsers == null ? List.of() : List.copyOf(excludeUsers);
+    }
+  }
+
+  /**
+   * Cardinality limits for the fair-share collector's per-account and per-user series (sshare). Beyond the
+   * caps rows are dropped, not summed: the values are ratios. {@code top_users} absent: 10 × {@code jobs.top_users}
+   * (what it was before it had a key of its own).
+   */
+  public record Fairshare(
+      @JsonProperty("top_accounts") Integer topAccounts,
+      @JsonProperty("top_users") Integer topUsers) {
+    public static final int DEFAULT_TOP_ACCOUNTS = 200;
+
+    public Fairshare {
+      topAccounts = topAccounts == null ? DEFAULT_TOP_ACCOUNTS : topAccounts;
+    }
+
+    Fairshare resolve(Jobs jobs) {
+      return topUsers != null ? this : new Fairshare(topAccounts, jobs.topUsers() * 10);
     }
   }
 }

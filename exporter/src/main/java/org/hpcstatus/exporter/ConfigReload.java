@@ -92,7 +92,7 @@ final class ConfigReload {
       changed.add("/status");
     }
     return new Config(running.cluster(), running.web(), loaded.slurm(), loaded.collectors(), loaded.jobs(),
-        loaded.accounting(), loaded.services(), running.status());
+        loaded.fairshare(), loaded.accounting(), loaded.services(), running.status());
   }
 
   /** Waits (bounded by the new runs' timeouts) until the parts built new have results to serve. */

@@ -80,7 +80,7 @@ final class Workers {
   }
 
   private static List<Object> slurmKey(Config c) {
-    return List.of(c.slurm(), c.collectors(), c.jobs());
+    return List.of(c.slurm(), c.collectors(), c.jobs(), c.fairshare());
   }
 
   /** The workers of the first config (nothing runs until {@link #start}). */

@@ -85,6 +85,13 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("/slurm/max_output_bytes:");
     assertThatThrownBy(() -> ConfigLoader.parse("jobs:\n  top_users: -1\n"))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("/jobs/top_users:");
+    assertThatThrownBy(() -> ConfigLoader.parse("fairshare:\n  top_accounts: -1\n"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/fairshare/top_accounts:");
+    assertThatThrownBy(() -> ConfigLoader.parse("fairshare:\n  top_users: -5\n"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/fairshare/top_users:");
+    assertThatThrownBy(() -> ConfigLoader.parse("fairshare:\n  top_acounts: 5\n"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/fairshare/top_acounts:")
+        .hasMessageContaining("unknown key");
     assertThatThrownBy(() -> ConfigLoader.parse("- just\n- a list\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("mapping");
     assertThatThrownBy(() -> ConfigLoader.parse("web: [unclosed\n"))
@@ -102,8 +109,20 @@ class ConfigLoaderTest {
     assertThat(example.web()).isEqualTo(defaults.web());
     assertThat(example.slurm()).isEqualTo(defaults.slurm());
     assertThat(example.jobs()).isEqualTo(defaults.jobs());
+    assertThat(example.fairshare()).isEqualTo(defaults.fairshare());
     assertThat(Collectors.enabled(example)).extracting(s -> s.collector().name() + "@" + s.interval())
         .isEqualTo(Collectors.enabled(defaults).stream().map(s -> s.collector().name() + "@" + s.interval()).toList());
+  }
+
+  @Test
+  void fairshareCapsDefaultAndTheUserCapFollowsJobsTopUsersUnlessSet() throws Exception {
+    Config d = Config.defaults();
+    assertThat(d.fairshare().topAccounts()).isEqualTo(200);
+    assertThat(d.fairshare().topUsers()).isEqualTo(500);
+    assertThat(ConfigLoader.parse("jobs: {top_users: 7}\n").fairshare().topUsers()).isEqualTo(70);
+    Config set = ConfigLoader.parse("jobs: {top_users: 7}\nfairshare: {top_accounts: 3, top_users: 9}\n");
+    assertThat(set.fairshare().topAccounts()).isEqualTo(3);
+    assertThat(set.fairshare().topUsers()).isEqualTo(9);
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.hpcstatus.exporter.web.ReloadHandler;
 import org.hpcstatus.exporter.web.security.WebSecurity;
+import org.hpcstatus.exporter.core.Poller;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +108,24 @@ class ConfigReloadTest {
     byte[] salt = new byte[16];
     new java.security.SecureRandom().nextBytes(salt);
     return org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, 4);
+  }
+
+  @Test
+  void aChangedFairshareCapIsAppliedByAReload() throws Exception {
+    try (ReloadFixture f = new ReloadFixture(tmp, "", WebSecurity.none())) {
+      String before = f.metrics();
+      assertThat(before).contains("slurm_account_usage_raw{")
+          .contains("hpcstatus_fairshare_hidden_accounts{cluster=\"reload\"} 0.0");
+      Poller old = f.exporter.poller();
+      f.write("fairshare: {top_accounts: 0}\n");
+      ReloadHandler.Outcome o = f.exporter.reload("test");
+      assertThat(o.status()).as(o.message()).isEqualTo(200);
+      assertThat(f.exporter.poller()).as("collectors rebuilt").isNotSameAs(old);
+      assertThat(f.exporter.config().fairshare().topAccounts()).isZero();
+      String after = f.metrics();
+      assertThat(after).doesNotContain("slurm_account_usage_raw{").doesNotContain("slurm_user_fairshare{");
+      assertThat(ReloadFixture.value(after, "hpcstatus_fairshare_hidden_accounts{cluster=\"reload\"}")).isPositive();
+    }
   }
 
   @Test

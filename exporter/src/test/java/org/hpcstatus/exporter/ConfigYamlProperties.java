@@ -20,7 +20,7 @@ import net.jqwik.api.Provide;
 public class ConfigYamlProperties {
   static final List<String> KEYS = List.of("cluster", "web", "listen_address", "slurm", "bin_dir", "command_timeout",
       "max_output_bytes", "collectors", "nodes", "jobs", "enabled", "interval", "top_users", "top_accounts",
-      "exclude_users", "accounting", "state_dir", "services", "name", "kind", "target", "timeout", "typo");
+      "exclude_users", "fairshare", "accounting", "state_dir", "services", "name", "kind", "target", "timeout", "typo");
 
   @Provide
   public Arbitrary<String> scalar() {

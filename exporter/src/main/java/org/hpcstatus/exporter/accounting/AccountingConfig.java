@@ -22,7 +22,8 @@ public record AccountingConfig(
     @JsonProperty("max_backoff") Duration maxBackoff,
     @JsonProperty("exclude_users") List<String> excludeUsers,
     @JsonProperty("min_jobs") Integer minJobs,
-    @JsonProperty("top_users") Integer topUsers) {
+    @JsonProperty("top_users") Integer topUsers,
+    @JsonProperty("top_accounts") Integer topAccounts) {
 
   public static final String DEFAULT_STATE_DIR = "/var/lib/hpc-status-exporter/accounting";
   /**
@@ -46,10 +47,11 @@ public record AccountingConfig(
     excludeUsers = excludeUsers == null ? List.of() : List.copyOf(excludeUsers);
     minJobs = minJobs == null ? 3 : minJobs;
     topUsers = topUsers == null ? 200 : topUsers;
+    topAccounts = topAccounts == null ? 200 : topAccounts;
   }
 
   public static AccountingConfig defaults() {
-    return new AccountingConfig(null, null, null, null, null, null, null, null, null, null);
+    return new AccountingConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Range checks; errors name the YAML path. */
@@ -74,6 +76,9 @@ public record AccountingConfig(
     }
     if (topUsers < 0) {
       throw new ConfigException("/accounting/top_users", "must be 0 or greater");
+    }
+    if (topAccounts < 0) {
+      throw new ConfigException("/accounting/top_accounts", "must be 0 or greater");
     }
     return this;
   }

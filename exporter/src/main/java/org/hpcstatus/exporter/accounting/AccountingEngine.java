@@ -63,6 +63,10 @@ public final class AccountingEngine {
   }
 
   private void normalize() {
+    if (state.visibleAccounts == null) {
+      // a state from before accounts were capped: admit now, so the first render labels them as later ones will
+      Visibility.admitAccounts(state, config);
+    }
     if (state.recentCounted == null) {
       state.recentCounted = new ArrayList<>();
     }

@@ -21,7 +21,8 @@ public final class AccountingMetrics {
 
   public static final MetricDef USER_JOBS = MetricDef.counter("slurm_user_jobs_finished_total",
       "Finished jobs per user, account and end state (exact, from sacct; users below min_jobs, beyond top_users "
-          + "or opted out are summed as user=\"other\").", "user", "account", "state");
+          + "or opted out are summed as user=\"other\", accounts beyond top_accounts as account=\"other\").",
+      "user", "account", "state");
   public static final MetricDef USER_CPU = MetricDef.counter("slurm_user_cpu_seconds_total",
       "CPU-seconds (AllocCPUS x ElapsedRaw) of finished jobs per user and account.", "user", "account");
   public static final MetricDef USER_GPU = MetricDef.counter("slurm_user_gpu_seconds_total",
@@ -55,6 +56,8 @@ public final class AccountingMetrics {
       "1 if the last accounting step (sacct + commit) succeeded, 0 if it failed and is being retried.");
   public static final MetricDef HIDDEN_USERS = MetricDef.gauge("hpcstatus_accounting_hidden_users",
       "Users folded into user=\"other\" (below min_jobs, beyond top_users, or opted out).");
+  public static final MetricDef HIDDEN_ACCOUNTS = MetricDef.gauge("hpcstatus_accounting_hidden_accounts",
+      "Accounts folded into account=\"other\" (beyond top_accounts).");
   public static final MetricDef CATCHING_UP = MetricDef.gauge("hpcstatus_accounting_catching_up",
       "1 while a backfill or a bitmap rebuild is pending (live counters lag until it finishes).");
 
@@ -63,7 +66,7 @@ public final class AccountingMetrics {
   /** Every accounting metric: the catalog entries behind docs/metrics.md. */
   public static List<MetricDef> metrics() {
     return List.of(USER_JOBS, USER_CPU, USER_GPU, USER_MEMORY, PARTITION_JOBS, WAIT, WIN_CPU, WIN_GPU, WIN_JOBS,
-        WIN_FAILED, CURSOR, SKIPPED, LAST_SUCCESS, SUCCESS, HIDDEN_USERS, CATCHING_UP);
+        WIN_FAILED, CURSOR, SKIPPED, LAST_SUCCESS, SUCCESS, HIDDEN_USERS, HIDDEN_ACCOUNTS, CATCHING_UP);
   }
 
   /** Status of the ingest loop, for the self-metrics. */
@@ -78,6 +81,7 @@ public final class AccountingMetrics {
     Out.Family mem = out.family(USER_MEMORY);
     Map<String, long[]> allTime = new HashMap<>();
     int hidden = 0;
+    java.util.Set<String> hiddenAccounts = new java.util.HashSet<>();
     for (var ue : st.totals.users.entrySet()) {
       String user = Visibility.label(st, ue.getKey());
       if (user.equals(Visibility.OTHER)) {
@@ -85,7 +89,10 @@ public final class AccountingMetrics {
       }
       long[] at = allTime.computeIfAbsent(user, k -> new long[4]);
       for (var ae : ue.getValue().entrySet()) {
-        String account = ae.getKey();
+        String account = Visibility.accountLabel(st, ae.getKey());
+        if (account.equals(Visibility.OTHER)) {
+          hiddenAccounts.add(ae.getKey());
+        }
         Totals.Usage u = ae.getValue();
         for (JobState s : JobState.ALL) {
           long n = u.jobs[s.ordinal()];
@@ -138,6 +145,7 @@ public final class AccountingMetrics {
     out.family(LAST_SUCCESS).set(health.lastSuccess());
     out.family(SUCCESS).set(health.success() ? 1 : 0);
     out.family(HIDDEN_USERS).set(hidden);
+    out.family(HIDDEN_ACCOUNTS).set(hiddenAccounts.size());
     out.family(CATCHING_UP).set(health.catchingUp() ? 1 : 0);
     return out.build();
   }

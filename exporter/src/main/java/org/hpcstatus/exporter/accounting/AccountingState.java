@@ -32,6 +32,11 @@ public final class AccountingState {
   /** Users shown under their own name; admission is sticky so series do not flap. */
   public LinkedHashSet<String> visibleUsers = new LinkedHashSet<>();
   /**
+   * Accounts shown under their own name (sticky, like users); the rest are {@code account="other"}. Null in a
+   * state written before accounts were capped: the engine admits them on load, before anything is rendered.
+   */
+  public LinkedHashSet<String> visibleAccounts;
+  /**
    * {@code [end, jobIdRaw]} of every job counted with End ≥ {@code cursor − overlap}. Whether such a job was
    * counted cannot be told from sacct (a late record may have reached slurmdbd after the last query that
    * covered its End), so a bitmap rebuild takes these from here instead of marking the whole overlap window.

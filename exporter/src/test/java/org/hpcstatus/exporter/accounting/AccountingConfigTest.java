@@ -47,6 +47,7 @@ class AccountingConfigTest {
           exclude_users: [root, slurm]
           min_jobs: 5
           top_users: 50
+          top_accounts: 30
         """);
     AccountingConfig a = c.accounting().validate();
     assertThat(a.enabled()).isTrue();
@@ -59,6 +60,8 @@ class AccountingConfigTest {
     assertThat(a.excludeUsers()).containsExactly("root", "slurm");
     assertThat(a.minJobs()).isEqualTo(5);
     assertThat(a.topUsers()).isEqualTo(50);
+    assertThat(a.topAccounts()).isEqualTo(30);
+    assertThat(AccountingConfig.defaults().topAccounts()).isEqualTo(200);
   }
 
   @Test
@@ -69,6 +72,8 @@ class AccountingConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("/accounting/sacct_calls_per_minute");
     assertThatThrownBy(() -> ConfigLoader.parse("accounting:\n  min_jobs: -1\n").accounting().validate())
         .hasMessageStartingWith("/accounting/min_jobs");
+    assertThatThrownBy(() -> ConfigLoader.parse("accounting:\n  top_accounts: -1\n").accounting().validate())
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/accounting/top_accounts");
     assertThatThrownBy(() -> ConfigLoader.parse("accounting:\n  interval: soon\n"))
         .hasMessageStartingWith("/accounting/interval");
   }

@@ -37,7 +37,7 @@ class AccountingDoctorTest {
   }
 
   private static AccountingConfig config(Boolean enabled, Path stateDir) {
-    return new AccountingConfig(enabled, stateDir.toString(), null, null, null, null, null, List.of(), 0, 100);
+    return new AccountingConfig(enabled, stateDir.toString(), null, null, null, null, null, List.of(), 0, 100, null);
   }
 
   private static CommandRunner runner(Path bin) {

@@ -162,7 +162,7 @@ class AccountingIT {
     long now = Instant.now().getEpochSecond();
     long since = now - 3 * 86400;
     AccountingConfig cfg = new AccountingConfig(true, stateRoot.toString(), null, Duration.ofHours(2), 600.0, null,
-        null, List.of(), 0, 1000);
+        null, List.of(), 0, 1000, null);
     CommandRunner runner = new CommandRunner(null, Duration.ofMinutes(2), 64L << 20, new SelfMetrics());
     try (StateStore store = StateStore.open(stateRoot, "testbed")) {
       AccountingEngine engine = new AccountingEngine(store, SacctSource.of(runner), cfg, Clock.systemUTC(),

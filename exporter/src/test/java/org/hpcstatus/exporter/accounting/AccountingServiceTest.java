@@ -21,7 +21,7 @@ class AccountingServiceTest {
 
   private AccountingConfig config() {
     return new AccountingConfig(true, dir.toString(), Duration.ofSeconds(1), Duration.ofDays(2), 600.0, null, null,
-        List.of(), 0, 100);
+        List.of(), 0, 100, null);
   }
 
   private static double gauge(List<MetricSnapshot> snaps, String name) {

@@ -25,8 +25,12 @@ final class Harness implements AutoCloseable {
   }
 
   static AccountingConfig config(int minJobs, int topUsers, String... exclude) {
+    return config(minJobs, topUsers, null, exclude);
+  }
+
+  static AccountingConfig config(int minJobs, int topUsers, Integer topAccounts, String... exclude) {
     return new AccountingConfig(null, null, null, null, null, null, null, java.util.List.of(exclude), minJobs,
-        topUsers);
+        topUsers, topAccounts);
   }
 
   /** Runs steps until no backfill or rebuild is pending. */

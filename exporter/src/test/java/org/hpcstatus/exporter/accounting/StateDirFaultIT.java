@@ -276,7 +276,7 @@ class StateDirFaultIT {
     long now = Instant.now().getEpochSecond();
     SyntheticSacct s = SyntheticSacct.generate(24, 2_000, now - 86400, now - 60);
     AccountingConfig config = new AccountingConfig(true, root.toString(), Duration.ofSeconds(1), Duration.ofDays(2),
-        600.0, null, Duration.ofSeconds(1), List.of(), 0, 100);
+        600.0, null, Duration.ofSeconds(1), List.of(), 0, 100, null);
     Path dir = root.resolve("svc");
     AtomicInteger commits = new AtomicInteger();
     int[] sacctCalls = new int[1];

@@ -52,9 +52,18 @@ final class SyntheticSacct {
   long waitObservations;
   long waitSum;
 
+  /** The accounts jobs are charged to (uniformly). */
+  private String[] accounts = ACCOUNTS;
+
   /** {@code n} jobs ending uniformly in {@code [from, to)}, seeded. */
   static SyntheticSacct generate(long seed, int n, long from, long to) {
+    return generate(seed, n, from, to, ACCOUNTS);
+  }
+
+  /** The same, the jobs charged to {@code accounts} (e.g. thousands of them for the cardinality tests). */
+  static SyntheticSacct generate(long seed, int n, long from, long to, String[] accounts) {
     SyntheticSacct s = new SyntheticSacct();
+    s.accounts = accounts;
     Random r = new Random(seed);
     long nextId = 1000 + r.nextInt(1000);
     int made = 0;
@@ -78,7 +87,7 @@ final class SyntheticSacct {
   private void job(Random r, long raw, String display, long from, long to) {
     // a few users are rare so that min_jobs hides them
     String user = r.nextInt(200) == 0 ? USERS[7 + r.nextInt(2)] : USERS[r.nextInt(7)];
-    String account = ACCOUNTS[r.nextInt(ACCOUNTS.length)];
+    String account = accounts[r.nextInt(accounts.length)];
     String partition = PARTITIONS[r.nextInt(PARTITIONS.length)];
     int st = r.nextInt(STATES.length);
     String stateText = STATES[st];

@@ -29,7 +29,8 @@ public final class Scoreboard {
       **How to read the scoreboard.** Numbers come from the exporter's exact sacct accounting (every finished
       job once; see docs/accounting.md). Users with fewer than `accounting.min_jobs` finished jobs, users
       beyond `accounting.top_users` and users who opted out (`accounting.exclude_users`) are **summed as
-      "other"**, so the totals stay exact while nobody below the threshold is shown by name.
+      "other"**, so the totals stay exact while nobody below the threshold is shown by name; accounts beyond
+      `accounting.top_accounts` are summed as `account="other"` the same way.
       The 30 d / 365 d / all-time leaderboards count jobs that *ended* in the window (UTC days, including
       today) and are per user over all accounts (the windowed series carry no account label); the account
       filter applies to the "per account" panels, which are built from the lifetime counters.
@@ -49,8 +50,9 @@ public final class Scoreboard {
         .labelVariable("partition", "Partition",
             AccountingMetrics.WAIT.name() + "_count{cluster=~\"$cluster\"}", "Partitions for the wait panels")
         .row("About", "How the numbers are counted.", text("About the scoreboard", NOTE)
-            .desc("Users below min_jobs, beyond top_users and opted-out users are summed as \"other\".").size(18, 5),
-            hiddenUsers())
+            .desc("Users below min_jobs, beyond top_users and opted-out users are summed as \"other\"; accounts beyond "
+                + "top_accounts as account=\"other\".").size(12, 5),
+            hiddenUsers(), hiddenAccounts())
         .row("Cross-cluster totals per user", "Each user's totals summed over the selected clusters.",
             leaderboard("Cross-cluster totals, 30 days", "30d", "user"),
             leaderboard("Cross-cluster totals, 365 days", "365d", "user"),
@@ -70,6 +72,13 @@ public final class Scoreboard {
     return stat("Users summed as \"other\"")
         .desc("Users folded into user=\"other\" (below min_jobs, beyond top_users, or opted out), per cluster.")
         .query("max by (cluster) (" + sel(AccountingMetrics.HIDDEN_USERS) + ")", "{{cluster}}")
+        .unit("short").size(6, 5).noValue("accounting off").option("textMode", "value_and_name");
+  }
+
+  static PanelBuilder hiddenAccounts() {
+    return stat("Accounts summed as \"other\"")
+        .desc("Accounts folded into account=\"other\" (beyond accounting.top_accounts), per cluster.")
+        .query("max by (cluster) (" + sel(AccountingMetrics.HIDDEN_ACCOUNTS) + ")", "{{cluster}}")
         .unit("short").size(6, 5).noValue("accounting off").option("textMode", "value_and_name");
   }
 

@@ -1,5 +1,6 @@
 package org.hpcstatus.exporter.health;
 
+import org.hpcstatus.exporter.testing.TeeStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hpcstatus.exporter.health.HealthTesting.HistoryEntryAssert.ok;
 import static org.hpcstatus.exporter.health.HealthTesting.HistoryEntryAssert.reason;
@@ -299,29 +300,6 @@ class TargetFaultsTest {
     @Override
     public void close() {
       server.stop(0);
-    }
-  }
-
-  /** Writes to two streams (the real stderr and a capture). */
-  private static final class TeeStream extends java.io.OutputStream {
-    private final java.io.OutputStream a;
-    private final java.io.OutputStream b;
-
-    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public void write(int x) throws IOException {
-      a.write(x);
-      b.write(x);
-    }
-
-    @Override
-    public void write(byte[] buf, int off, int len) throws IOException {
-      a.write(buf, off, len);
-      b.write(buf, off, len);
     }
   }
 }

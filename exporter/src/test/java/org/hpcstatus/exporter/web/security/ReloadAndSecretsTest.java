@@ -1,5 +1,6 @@
 package org.hpcstatus.exporter.web.security;
 
+import org.hpcstatus.exporter.testing.TeeStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -171,28 +172,5 @@ class ReloadAndSecretsTest {
     MetricSnapshots s = new MetricSnapshots(sec.metrics().snapshots("test"));
     PrometheusTextFormatWriter.create().write(out, s, io.prometheus.metrics.config.EscapingScheme.ALLOW_UTF8);
     return out.toString(StandardCharsets.UTF_8);
-  }
-
-  /** Writes to two streams. */
-  static final class TeeStream extends java.io.OutputStream {
-    private final java.io.OutputStream a;
-    private final java.io.OutputStream b;
-
-    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public synchronized void write(int x) throws java.io.IOException {
-      a.write(x);
-      b.write(x);
-    }
-
-    @Override
-    public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
-      a.write(buf, off, len);
-      b.write(buf, off, len);
-    }
   }
 }
